@@ -1,0 +1,237 @@
+"""An archive: the pipeline over a store, so stories stay current as articles arrive.
+
+``ingest`` cleans, embeds and stores new articles, links them to the copies
+already stored and puts each into a story with the same algorithm the
+one-shot digest uses; ``story_report`` rebuilds the cited digest of one
+stored story from the store (vectors come from the store's cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from .align import align_claims
+from .config import Settings
+from .copies import find_copies, source_groups
+from .digest import build_digest
+from .embed import CachedEmbedder, Embedder, load_embedder
+from .errors import StoreError
+from .pipeline import InputItem, Pipeline, Progress
+from .readers import read_inputs
+from .records import Article, CopyLink, Failure, Skip
+from .report import Report
+from .store import SQLiteStore, Store, StoryRow
+from .stories import StoryClusterer, StoryState, Vector, build_story, publication_order
+
+_DOCUMENT_KEY = "doc:"
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one ingest did with each input."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryListing:
+    """A line of the story list."""
+
+    id: str
+    title: str
+    articles: int
+    independent_sources: int
+    first_published: str | None
+    last_published: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": self.articles,
+            "independent_sources": self.independent_sources,
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+        }
+
+
+class Archive:
+    """The pipeline bound to a store. Use ``Archive.open(path)`` as a context manager."""
+
+    def __init__(self, store: Store, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self._base_embedder = embedder
+        self._pipeline: Pipeline | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, settings: Settings | None = None, *, create: bool = True,
+             embedder: Embedder | None = None) -> Archive:
+        path = Path(path)
+        if not create and not path.exists():
+            raise StoreError(f"{path}: no such store (run 'synopsis ingest' first)")
+        return cls(SQLiteStore(path), settings, embedder)
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            base = self._base_embedder or load_embedder(self.settings.embed)
+            self._pipeline = Pipeline(self.settings, CachedEmbedder(base, self.store))
+        return self._pipeline
+
+    def ingest(self, items: Iterable[InputItem], progress: Progress | None = None) -> IngestResult:
+        """Store new articles, link their copies and assign them to stories."""
+        result = IngestResult()
+        read = read_inputs(items, self.settings.read)
+        result.failures.extend(read.failures)
+        result.skipped.extend(read.skipped)
+        fresh: list[Article] = []
+        for article in read.articles:
+            if self.store.has_article(article.id) and (
+                self.store.get_article(article.id).content_hash == article.content_hash
+            ):
+                result.unchanged.append(article.id)
+            else:
+                fresh.append(article)
+        prepared = self.pipeline.prepare(fresh, progress)
+        result.failures.extend(prepared.failures)
+        if not prepared.articles:
+            return result
+        added = self.store.add_articles(prepared.articles)
+        result.added.extend(added.added)
+        result.unchanged.extend(added.unchanged)
+        self._save_document_vectors(prepared.document_vectors)
+        links = self._link_copies(prepared.articles, progress)
+        result.stories = self._assign_stories(prepared.articles, prepared.document_vectors, links)
+        return result
+
+    def _save_document_vectors(self, vectors: dict[str, Vector]) -> None:
+        model = self.pipeline.embedder.name
+        self.store.put_vectors(model, {_DOCUMENT_KEY + k: v for k, v in vectors.items()})
+
+    def _document_vectors(self, article_ids: Sequence[str]) -> dict[str, Vector]:
+        keys = [_DOCUMENT_KEY + a for a in article_ids]
+        found = self.store.get_vectors(keys, self.pipeline.embedder.name)
+        return {k[len(_DOCUMENT_KEY) :]: v for k, v in found.items()}
+
+    def _link_copies(self, new: Sequence[Article], progress: Progress | None) -> list[CopyLink]:
+        new_ids = {a.id for a in new}
+        everything = [a for a in self.store.iter_articles() if a.id not in new_ids] + list(new)
+        if progress:
+            progress("copies", 0, 1)
+        links = [
+            link for link in find_copies(everything, self.settings.copies)
+            if link.a in new_ids or link.b in new_ids
+        ]
+        self.store.save_copies(links)
+        if progress:
+            progress("copies", 1, 1)
+        return links
+
+    def _assign_stories(self, new: Sequence[Article], vectors: dict[str, Vector],
+                        links: Sequence[CopyLink]) -> list[str]:
+        centroids = self.store.story_centroids()
+        states = [self._state(row, centroids.get(row.id)) for row in self.store.list_stories()]
+        clusterer = StoryClusterer(self.settings.stories, states)
+        linked: dict[str, list[str]] = {}
+        for link in links:
+            linked.setdefault(link.a, []).append(link.b)
+            linked.setdefault(link.b, []).append(link.a)
+        touched: list[str] = []
+        for article in publication_order(new):
+            story_id = clusterer.add(article.id, vectors[article.id], article.published,
+                                     linked.get(article.id, ()))
+            if story_id not in touched:
+                touched.append(story_id)
+        by_id = {s.id: s for s in clusterer.stories}
+        for story_id in touched:
+            self._save_state(by_id[story_id])
+        return touched
+
+    def _state(self, row: StoryRow, centroid: Vector | None) -> StoryState:
+        extra = self.store.story_state(row.id) or {}
+        return StoryState(
+            id=row.id,
+            article_ids=list(row.article_ids),
+            vector_sum=centroid if centroid is not None else np.zeros(1, dtype=np.float32),
+            first_published=row.first_published,
+            last_published=row.last_published,
+            last_sequence=int(extra.get("last_sequence", 0)),
+        )
+
+    def _save_state(self, state: StoryState) -> None:
+        articles = self.store.get_articles(state.article_ids)
+        story = build_story(
+            state,
+            {a.id: a for a in articles},
+            self._document_vectors(state.article_ids),
+            self.store.copies_among(state.article_ids),
+        )
+        self.store.save_story(
+            state.id,
+            story.title,
+            story.article_ids,
+            story.first_published,
+            story.last_published,
+            state.vector_sum,
+            {**state.to_state(), "independent_sources": story.independent_sources},
+        )
+
+    def stories(self) -> list[StoryListing]:
+        """Every current story (merged ones excluded), most recently updated first."""
+        listings = []
+        for row in self.store.list_stories():
+            state = self.store.story_state(row.id) or {}
+            listings.append(
+                StoryListing(
+                    id=row.id,
+                    title=row.title,
+                    articles=len(row.article_ids),
+                    independent_sources=int(state.get("independent_sources", len(row.article_ids))),
+                    first_published=row.first_published.isoformat() if row.first_published else None,
+                    last_published=row.last_published.isoformat() if row.last_published else None,
+                )
+            )
+        return listings
+
+    def story_report(self, story_id: str) -> Report:
+        """The report of one stored story: its articles, copy links and cited digest."""
+        row = self.store.get_story(story_id)
+        while row.merged_into:
+            row = self.store.get_story(row.merged_into)
+        articles = self.store.get_articles(row.article_ids)
+        prepared = self.pipeline.prepare(articles, already_clean=True)
+        ids = [a.id for a in prepared.articles]
+        links = self.store.copies_among(ids)
+        by_id = {a.id: a for a in prepared.articles}
+        state = self._state(row, None)
+        story = build_story(state, by_id, prepared.document_vectors, links)
+        story.source_groups = source_groups(ids, links)
+        story.independent_sources = len(story.source_groups)
+        claims = align_claims(story, by_id, prepared.sentence_vectors, self.settings.align)
+        digest = build_digest(story, claims, by_id, prepared.sentence_vectors, self.settings.digest)
+        return Report(articles=prepared.articles, copies=links, digests=[digest],
+                      failures=prepared.failures)
+
+
+__all__ = ["Archive", "IngestResult", "StoryListing"]

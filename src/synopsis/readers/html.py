@@ -1,0 +1,248 @@
+"""HTML pages: main text with trafilatura, falling back to the page's ``<p>`` text.
+
+Paragraphs are separated by a blank line. Title, outlet, date and URL come
+from trafilatura's metadata, else from ``<title>``, ``og:site_name``,
+``<link rel="canonical">`` and ``og:url``. :func:`fragment_paragraphs` turns an
+HTML snippet (a feed entry) into paragraphs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import trafilatura
+from trafilatura.settings import Document
+
+from ..records import Failure
+from .decoding import declared_html_charset, decode_or_fail
+from .fields import Draft, Outcome
+
+MIN_EXTRACTED_SHARE = 0.25
+"""Below this share of the page's ``<p>`` text, trafilatura's extraction is not trusted."""
+
+_DATE_PARAMS = {
+    "original_date": True,
+    # The extensive search guesses (a copyright year becomes January 1st).
+    "extensive_search": False,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6"),
+        *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table"),
+        *("td", "th", "tr", "ul"),
+    }
+)
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
+
+logger = logging.getLogger(__name__)
+
+
+def read_html(data: bytes, source: str, path: str) -> Iterator[Outcome]:
+    yield draft_from_html_bytes(data, source, path)
+
+
+def draft_from_html_bytes(
+    data: bytes,
+    source: str,
+    path: str | None,
+    url: str | None = None,
+    charset: str | None = None,
+) -> Draft | Failure:
+    """A draft from an HTML page's bytes (``charset``: what the server declared)."""
+    decoded = decode_or_fail(data, source, charset or declared_html_charset(data))
+    if isinstance(decoded, Failure):
+        return decoded
+    draft = draft_from_html(decoded.text, source, path, url)
+    if isinstance(draft, Draft):
+        draft.metadata["encoding"] = decoded.encoding
+    return draft
+
+
+def draft_from_html(
+    html: str, source: str, path: str | None, url: str | None = None
+) -> Draft | Failure:
+    """A draft from an HTML page; ``url``, if given, is where the page was fetched."""
+    page = scan_html(html)
+    document = _extract(html, url) or Document()
+    paragraphs, extractor = _choose_paragraphs(document, page)
+    title = document.title or page.title
+    paragraphs = _drop_leading_title(paragraphs, title)
+    if not paragraphs:
+        return Failure(source, "no article text found in HTML")
+    draft = Draft(
+        source,
+        "\n\n".join(paragraphs),
+        path=path,
+        title=title,
+        outlet=document.sitename or page.meta.get("og:site_name"),
+        url=url or document.url or page.canonical or page.meta.get("og:url"),
+        language=page.language,
+        metadata={"extractor": extractor},
+    )
+    _add_document_metadata(draft, document)
+    return draft
+
+
+def fragment_paragraphs(markup: str) -> list[str]:
+    """The text of an HTML fragment, one string per block (paragraph, list item…)."""
+    return scan_html(markup).blocks
+
+
+@dataclass(slots=True)
+class PageScan:
+    """What the standard-library parser sees in a page."""
+
+    title: str | None = None
+    language: str | None = None
+    canonical: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    paragraphs: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+
+
+def scan_html(html: str) -> PageScan:
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.finish()
+
+
+def _extract(html: str, url: str | None) -> Document | None:
+    """trafilatura's document (text and metadata), or its metadata alone, or ``None``."""
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            favor_recall=True,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            date_extraction_params=dict(_DATE_PARAMS),
+        )
+        if not isinstance(document, Document):
+            document = trafilatura.extract_metadata(html, url, dict(_DATE_PARAMS))
+    except Exception:  # a third-party parser failing on odd markup must not sink the batch
+        logger.debug("trafilatura failed on a page", exc_info=True)
+        return None
+    return document
+
+
+def _choose_paragraphs(document: Document, page: PageScan) -> tuple[list[str], str]:
+    extracted = _split_lines(document.text) if document.text else []
+    extracted_chars = sum(map(len, extracted))
+    page_chars = sum(map(len, page.paragraphs))
+    if extracted and extracted_chars >= MIN_EXTRACTED_SHARE * page_chars:
+        return extracted, "trafilatura"
+    return page.paragraphs, "paragraphs"
+
+
+def _split_lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _drop_leading_title(paragraphs: list[str], title: str | None) -> list[str]:
+    if paragraphs and title and _same_words(paragraphs[0], title):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
+
+
+def _add_document_metadata(draft: Draft, document: Document) -> None:
+    if document.date:
+        draft.set_published(document.date)
+    for name, value in (
+        ("author", document.author),
+        ("description", document.description),
+        ("hostname", document.hostname),
+    ):
+        if value:
+            draft.metadata[name] = value
+
+
+class _Scanner(HTMLParser):
+    """Collects ``<title>``, ``lang``, canonical URL, ``<meta>``, ``<p>`` and block text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan = PageScan()
+        self._hidden = 0
+        self._in_title = False
+        self._title: list[str] = []
+        self._paragraph: list[str] | None = None
+        self._block: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "html" and attributes.get("lang", "").strip():
+            self.scan.language = attributes["lang"].strip()
+        elif tag == "meta":
+            self._add_meta(attributes)
+        elif tag == "link" and "canonical" in attributes.get("rel", "").lower().split():
+            self.scan.canonical = attributes.get("href", "").strip() or None
+        if tag in _BLOCK_TAGS:
+            self._end_block()
+        if tag == "p":
+            self._end_paragraph()
+            self._paragraph = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag == "title":
+            self._in_title = False
+        if tag in _BLOCK_TAGS:
+            self._end_block()
+        if tag == "p":
+            self._end_paragraph()
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
+        if self._in_title:
+            self._title.append(data)
+            return
+        self._block.append(data)
+        if self._paragraph is not None:
+            self._paragraph.append(data)
+
+    def finish(self) -> PageScan:
+        self._end_block()
+        self._end_paragraph()
+        self.scan.title = _squash(self._title) or None
+        return self.scan
+
+    def _add_meta(self, attributes: dict[str, str]) -> None:
+        key = (attributes.get("property") or attributes.get("name") or "").strip().lower()
+        content = attributes.get("content", "").strip()
+        if key and content:
+            self.scan.meta.setdefault(key, content)
+
+    def _end_block(self) -> None:
+        text = _squash(self._block)
+        if text:
+            self.scan.blocks.append(text)
+        self._block = []
+
+    def _end_paragraph(self) -> None:
+        if self._paragraph is not None:
+            text = _squash(self._paragraph)
+            if text:
+                self.scan.paragraphs.append(text)
+        self._paragraph = None
+
+
+def _squash(parts: list[str]) -> str:
+    return " ".join("".join(parts).split())

@@ -1,0 +1,107 @@
+"""Web archives (``.warc``, ``.warc.gz``): each HTML response is a page to read.
+
+Needs :mod:`warcio`, imported only when an archive is read. Records are named
+``file:N`` (N: the record's number in the archive, from 1). The URL is the
+record's ``WARC-Target-URI``; the date is the page's own, else the
+``WARC-Date`` (kept as ``metadata["warc_date"]``). Other records (requests,
+metadata, images, scripts) are not articles and are passed over; a response
+with an HTTP error status is skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import re
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+from ..records import Failure, Skip
+from .fields import Draft, Outcome
+from .html import draft_from_html_bytes
+
+_MISSING = (
+    "reading WARC files needs the 'warcio' package, which is not installed (pip install warcio)"
+)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+
+
+def read_warc(data: bytes, source: str, path: str) -> Iterator[Outcome]:
+    archive = _import_archive_iterator()
+    if archive is None:
+        yield Failure(source, _MISSING)
+        return
+    records = iter(archive.ArchiveIterator(io.BytesIO(data)))
+    pages = 0
+    number = 0
+    while True:
+        try:
+            record = next(records, None)
+        except Exception as exc:  # warcio raises plain exceptions on damaged archives
+            yield _damaged(source, number + 1, exc)
+            return
+        if record is None:
+            break
+        number += 1
+        outcome = _read_record(record, f"{source}:{number}", path)
+        if outcome is not None:
+            pages += 1
+            yield outcome
+    if not pages:
+        yield Skip(source, "no HTML responses in WARC file")
+
+
+def _import_archive_iterator() -> ModuleType | None:
+    try:
+        return importlib.import_module("warcio.archiveiterator")
+    except ImportError:
+        return None
+
+
+def _damaged(source: str, number: int, exc: Exception) -> Failure:
+    if number == 1:
+        return Failure(source, f"not a valid WARC file: {exc}")
+    return Failure(f"{source}:{number}", f"damaged WARC record: {exc}")
+
+
+def _read_record(record: Any, name: str, path: str) -> Outcome | None:
+    """The outcome of one WARC record; ``None`` for records that are not HTML pages."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    content_type = str(record.http_headers.get_header("Content-Type") or "")
+    if "html" not in content_type.lower():
+        return None
+    status = str(record.http_headers.get_statuscode() or "")
+    if status and not status.startswith("2"):
+        return Skip(name, f"HTTP status {status}")
+    try:
+        payload: bytes = record.content_stream().read()
+    except Exception as exc:  # a truncated or badly compressed payload
+        return Failure(name, f"damaged WARC record: {exc}")
+    if not payload.strip():
+        return Failure(name, "empty response")
+    url = _header(record, "WARC-Target-URI")
+    draft = draft_from_html_bytes(payload, name, path, url=url, charset=_charset(content_type))
+    if isinstance(draft, Draft):
+        _add_warc_date(draft, _header(record, "WARC-Date"))
+    return draft
+
+
+def _header(record: Any, name: str) -> str | None:
+    value = record.rec_headers.get_header(name)
+    text = str(value).strip() if value else ""
+    return text or None
+
+
+def _charset(content_type: str) -> str | None:
+    match = _CHARSET.search(content_type)
+    return match.group(1) if match else None
+
+
+def _add_warc_date(draft: Draft, warc_date: str | None) -> None:
+    if not warc_date:
+        return
+    draft.metadata["warc_date"] = warc_date
+    if draft.published is None:
+        draft.set_published(warc_date)

@@ -1,0 +1,248 @@
+"""The typed records that flow through synopsis.
+
+One record type, :class:`Article`, flows through reading, cleaning and
+segmentation; later stages produce their own typed results (:class:`CopyLink`,
+:class:`Story`, :class:`ClaimGroup`, :class:`Digest`) that refer to articles by
+id. Nothing here knows about storage, the CLI or the web.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class RemovalKind(StrEnum):
+    """Why cleaning removed a piece of text."""
+
+    DUPLICATE_PARAGRAPH = "duplicate-paragraph"
+    LINK_BAIT = "link-bait"
+    COMMENT_FORM = "comment-form"
+    SHARE_WIDGET = "share-widget"
+    HASHTAGS = "hashtags"
+    CAPTION = "caption"
+    TIMESTAMP = "timestamp"
+    BOILERPLATE = "boilerplate"
+    MARKUP = "markup"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One piece of text that cleaning removed, and why."""
+
+    kind: RemovalKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article: ``article.text[start:end] == text``."""
+
+    article_id: str
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Article:
+    """A news article as it moves through the pipeline.
+
+    ``text`` is the cleaned body (paragraphs separated by a blank line);
+    ``raw_text`` is what the reader produced before cleaning. ``source`` names
+    where the article came from (a file path, a URL, ``"<input 3>"``) and is
+    what error messages quote.
+    """
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    path: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    raw_text: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removed: list[Removal] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised body: equal for byte-for-byte reprints."""
+        return content_hash(self.raw_text or self.text)
+
+    @property
+    def label(self) -> str:
+        """A short human name: the outlet, else the title, else the id."""
+        return self.outlet or self.title or self.id
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+class CopyKind(StrEnum):
+    """How one article depends on another."""
+
+    EXACT = "exact"
+    NEAR_DUPLICATE = "near-duplicate"
+    REWRITE = "rewrite"
+    TRANSLATION = "translation"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyLink:
+    """Evidence that article ``a`` and article ``b`` are not independent.
+
+    ``origin`` is the id of the likely original where the evidence allows
+    (earlier publication time, containment asymmetry), else ``None``.
+    """
+
+    a: str
+    b: str
+    kind: CopyKind
+    score: float
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A pointer to the sentence of an article that supports a line."""
+
+    article: str
+    sentence: int
+    text: str
+
+
+@dataclass(slots=True)
+class ClaimGroup:
+    """Sentences across a story's articles that state the same thing."""
+
+    id: str
+    sentences: list[Sentence]
+    centrality: float = 0.0
+    independent_support: int = 0
+
+    @property
+    def articles(self) -> list[str]:
+        """The supporting articles, each once, in order of first appearance."""
+        return list(dict.fromkeys(s.article_id for s in self.sentences))
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    """One line of a story summary: sentence ``sentence`` of ``article``, cited.
+
+    ``citations`` are the ids of every article that states the claim;
+    ``evidence`` holds the sentence each of them states it with.
+    """
+
+    text: str
+    article: str
+    sentence: int
+    citations: tuple[str, ...]
+    evidence: tuple[Citation, ...]
+    independent_support: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A claim stated by more than one article, with its support."""
+
+    text: str
+    article: str
+    sentence: int
+    citations: tuple[str, ...]
+    evidence: tuple[Citation, ...]
+    independent_support: int
+
+
+@dataclass(slots=True)
+class Story:
+    """A group of articles about one event."""
+
+    id: str
+    article_ids: list[str]
+    title: str = ""
+    independent_sources: int = 0
+    source_groups: list[list[str]] = field(default_factory=list)
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+
+
+@dataclass(slots=True)
+class Digest:
+    """The cited digest of one story."""
+
+    story: Story
+    summary: list[SummaryLine]
+    facts: list[Fact]
+    claims: list[ClaimGroup] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be processed, and why."""
+
+    input: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """An input that was deliberately not processed, and why."""
+
+    input: str
+    reason: str
+
+
+def derived_article_id(text: str, url: str | None = None) -> str:
+    """A stable id for an input that has none: from its body (and URL, if any)."""
+    key = normalise_for_hash(text) + "\0" + (url or "")
+    return "a" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def normalise_for_hash(text: str) -> str:
+    """Case-, quote- and whitespace-insensitive form of ``text`` for hashing."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_QUOTE_DASH_TABLE)
+    return " ".join(text.split())
+
+
+def content_hash(text: str) -> str:
+    return hashlib.blake2b(normalise_for_hash(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+_QUOTE_DASH_TABLE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)

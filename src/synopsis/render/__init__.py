@@ -1,0 +1,1 @@
+"""Renderers: a report as Markdown, HTML or JSON."""

@@ -1,0 +1,112 @@
+"""A report as Markdown: readable in a terminal, safe to render on a web page.
+
+Article content is escaped (``<``, ``[``, ``*`` …) so a title cannot become a
+link, an image or raw HTML when the Markdown is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..report import Report
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str | None) -> str:
+    """``text`` with Markdown's special characters backslash-escaped, on one line."""
+    if not text:
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _date(value: str | None) -> str:
+    return value[:10] if value else "undated"
+
+
+def _span(story: dict[str, Any]) -> str:
+    first, last = story.get("first_published"), story.get("last_published")
+    if not first:
+        return "undated"
+    return _date(first) if _date(first) == _date(last) else f"{_date(first)} to {_date(last)}"
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def render_markdown(report: Report) -> str:
+    data = report.to_dict()
+    articles = {a["id"]: a for a in data["articles"]}
+    lines = [
+        "# synopsis digest",
+        "",
+        f"{_plural(len(data['articles']), 'article')} · "
+        f"{_plural(len(data['stories']), 'story', 'stories')}"
+        + (f" · {_plural(len(data['failures']), 'input')} failed" if data["failures"] else "")
+        + (f" · {len(data['skipped'])} skipped" if data["skipped"] else ""),
+        "",
+    ]
+    for number, story in enumerate(data["stories"], start=1):
+        lines.extend(_story(number, story, articles, data["copies"]))
+    if data["failures"] or data["skipped"]:
+        lines.extend(["## Inputs not processed", ""])
+        lines.extend(f"- failed: `{f['input']}`: {escape(f['reason'])}" for f in data["failures"])
+        lines.extend(f"- skipped: `{s['input']}`: {escape(s['reason'])}" for s in data["skipped"])
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _story(
+    number: int,
+    story: dict[str, Any],
+    articles: dict[str, dict[str, Any]],
+    copies: list[dict[str, Any]],
+) -> list[str]:
+    marker = {article_id: n for n, article_id in enumerate(story["articles"], start=1)}
+    languages = sorted({articles[a]["language"] or "?" for a in story["articles"]})
+    lines = [
+        f"## {number}. {escape(story['title']) or 'Untitled story'}",
+        "",
+        f"*{_plural(len(story['articles']), 'article')} · "
+        f"{_plural(story['independent_sources'], 'independent source')} · {_span(story)} · "
+        f"{', '.join(languages)}* — story `{story['id']}`",
+        "",
+        "### Summary",
+        "",
+    ]
+    for line in story["summary"]:
+        cites = "".join(f"[{marker[a]}]" for a in line["citations"])
+        lines.append(f"- {escape(line['text'])} {cites}")
+    lines.append("")
+    if story["facts"]:
+        lines.extend(["### Facts", "", "| fact | sources | independent |", "|---|---|---|"])
+        for fact in story["facts"]:
+            cites = " ".join(f"[{marker[a]}]" for a in fact["citations"])
+            lines.append(f"| {escape(fact['text'])} | {cites} | {fact['independent_support']} |")
+        lines.append("")
+    lines.extend(["### Sources", ""])
+    group_of = {a: n for n, group in enumerate(story["source_groups"], start=1) for a in group}
+    for article_id in story["articles"]:
+        article = articles[article_id]
+        name = escape(article["outlet"]) or escape(article["path"]) or article_id
+        title = f" — {escape(article['title'])}" if article["title"] else ""
+        where = f" <{article['url']}>" if _is_web_url(article["url"]) else ""
+        lines.append(
+            f"{marker[article_id]}. **{name}**{title} ({_date(article['published'])}, "
+            f"{article['language'] or '?'}; source group {group_of.get(article_id, '?')}){where}"
+        )
+        for link in copies:
+            other = link["b"] if link["a"] == article_id else link["a"] if link["b"] == article_id else None
+            if other in marker:
+                lines.append(f"   - {link['kind']} of [{marker[other]}] ({link['score']:.2f})")
+        if article["removed"]:
+            kinds = sorted({r["kind"] for r in article["removed"]})
+            lines.append(f"   - cleaning removed {len(article['removed'])} paragraph(s): {', '.join(kinds)}")
+    lines.append("")
+    return lines
+
+
+def _is_web_url(url: str | None) -> bool:
+    return bool(url) and str(url).lower().startswith(("http://", "https://")) and " " not in str(url)

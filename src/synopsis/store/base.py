@@ -1,0 +1,235 @@
+"""The article store interface, the records it returns, and :func:`open_store`.
+
+A store keeps everything synopsis derives and wants to keep between runs:
+articles (cleaned text and provenance), stories (which articles belong
+together, the clustering state), copy links between articles, and a cache of
+sentence vectors. :class:`Store` is the small interface the rest of synopsis
+codes against; :class:`~synopsis.store.sqlite.SQLiteStore` implements it, and a
+PostgreSQL implementation could later satisfy it too.
+
+Every method returns records (:class:`~synopsis.records.Article`,
+:class:`StoryRow`, :class:`~synopsis.records.CopyLink`, NumPy arrays), never
+raw rows, and raises :class:`~synopsis.errors.StoreError` (or a subclass) when
+it cannot do what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import StoreError
+from ..records import Article, CopyLink
+
+__all__ = ["AddResult", "Store", "StoryRow", "open_store"]
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Store.add_articles` did, by article id, in input order.
+
+    ``added`` holds the ids that were written (new articles, and known ids
+    whose stored fields changed); ``unchanged`` those already stored exactly
+    as given, for which nothing was written.
+    """
+
+    added: list[str]
+    unchanged: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A stored story: its title, its articles and its bookkeeping times.
+
+    ``created`` and ``updated`` are when the store first saved and last changed
+    the story (timezone-aware, UTC). ``merged_into`` is ``None`` for a live
+    story; for a story merged into another it names the live story that now
+    holds its articles, and ``article_ids`` is then empty.
+    """
+
+    id: str
+    title: str
+    article_ids: list[str]
+    created: datetime
+    updated: datetime
+    first_published: datetime | None
+    last_published: datetime | None
+    merged_into: str | None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The interface of an article store.
+
+    Implementations are safe to share between threads and are context
+    managers: ``with open_store(path) as store: ...`` closes the store on exit.
+    """
+
+    # -- articles ---------------------------------------------------------
+
+    def add_articles(self, articles: Iterable[Article]) -> AddResult:
+        """Store ``articles`` in one transaction; idempotent.
+
+        An article whose id is already stored with identical fields is
+        ``unchanged`` and nothing is written for it; an article with a known id
+        but different content replaces the stored one (and counts as added).
+        ``paragraphs`` and ``sentences`` are not stored.
+        """
+        ...
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with id ``article_id``; :class:`NotFoundError` if none."""
+        ...
+
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """The articles with the given ids, in the order asked.
+
+        Raises :class:`NotFoundError` naming the first id that is not stored.
+        """
+        ...
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, in the order they were first ingested."""
+        ...
+
+    def article_count(self) -> int:
+        """How many articles are stored."""
+        ...
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with id ``article_id`` is stored."""
+        ...
+
+    # -- stories ----------------------------------------------------------
+
+    def save_story(
+        self,
+        story_id: str,
+        title: str,
+        article_ids: Sequence[str],
+        first_published: datetime | None = None,
+        last_published: datetime | None = None,
+        centroid: npt.ArrayLike | None = None,
+        state: Mapping[str, Any] | None = None,
+    ) -> StoryRow:
+        """Create or replace story ``story_id`` and return it as stored.
+
+        Every field is replaced by what is given (``created`` is kept), and
+        the story's article set becomes ``article_ids``. An article belongs to
+        at most one story: listing it here moves it out of any other story.
+        """
+        ...
+
+    def get_story(self, story_id: str) -> StoryRow:
+        """The story with id ``story_id`` (merged or not); :class:`NotFoundError` if none."""
+        ...
+
+    def list_stories(self, include_merged: bool = False) -> list[StoryRow]:
+        """All stories, most recently updated first, ties by id."""
+        ...
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story holding ``article_id``, or ``None`` if no story does."""
+        ...
+
+    def record_merge(self, from_id: str, into_id: str) -> None:
+        """Record that story ``from_id`` was merged into story ``into_id``.
+
+        The articles still in ``from_id`` move to ``into_id``, and stories
+        previously merged into ``from_id`` now point at ``into_id``.
+        """
+        ...
+
+    def story_centroids(self) -> dict[str, npt.NDArray[np.float32]]:
+        """The centroid of every live story that has one, by story id."""
+        ...
+
+    def story_state(self, story_id: str) -> dict[str, Any] | None:
+        """The clustering state saved with story ``story_id``, if any."""
+        ...
+
+    # -- copies -----------------------------------------------------------
+
+    def save_copies(self, links: Iterable[CopyLink]) -> None:
+        """Store ``links``, replacing any stored link with the same (a, b, kind)."""
+        ...
+
+    def copies_among(self, article_ids: Iterable[str]) -> list[CopyLink]:
+        """The stored links whose two articles are both in ``article_ids``."""
+        ...
+
+    # -- vectors ----------------------------------------------------------
+
+    def get_vectors(self, keys: Sequence[str], model: str) -> dict[str, npt.NDArray[np.float32]]:
+        """The cached vectors of ``model`` for ``keys``; keys not cached are left out."""
+        ...
+
+    def put_vectors(self, model: str, vectors: Mapping[str, npt.ArrayLike]) -> None:
+        """Cache ``vectors`` (1-D, stored as float32) for ``model``, replacing old ones."""
+        ...
+
+    # -- lifetime ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the store's resources; later calls raise :class:`StoreError`."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+_POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
+
+
+def open_store(url_or_path: str | Path) -> Store:
+    """Open the store at ``url_or_path``: a file path or a ``sqlite://`` URL.
+
+    URLs follow the SQLAlchemy convention: ``sqlite:///relative/file.db`` and
+    ``sqlite:////absolute/file.db`` (three slashes, then the path), and
+    ``sqlite://`` or ``sqlite:///:memory:`` for a private in-memory store.
+    Any other scheme raises :class:`StoreError` naming the URL (with any
+    password masked).
+    """
+    from .sqlite import SQLiteStore
+
+    if isinstance(url_or_path, Path) or "://" not in url_or_path:
+        return SQLiteStore(url_or_path)
+    scheme, _, rest = url_or_path.partition("://")
+    base_scheme = scheme.lower().partition("+")[0]
+    if base_scheme == "sqlite":
+        if rest in ("", "/"):
+            return SQLiteStore(":memory:")
+        if not rest.startswith("/"):
+            raise StoreError(
+                f"{url_or_path}: a sqlite URL needs three slashes before the path "
+                "(sqlite:///relative.db or sqlite:////absolute.db)"
+            )
+        return SQLiteStore(rest[1:])
+    shown = _mask_password(url_or_path)
+    if base_scheme in _POSTGRES_SCHEMES:
+        raise StoreError(f"{shown}: PostgreSQL is not supported yet; use a SQLite file path")
+    raise StoreError(f"{shown}: unknown store URL scheme {scheme!r}; use a file path or sqlite:///")
+
+
+def _mask_password(url: str) -> str:
+    """``url`` with the password of its user part, if any, replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, hostport = netloc.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    user = userinfo.partition(":")[0]
+    return f"{scheme}://{user}:***@{hostport}{slash}{tail}"

@@ -1,0 +1,906 @@
+"""The SQLite article store: one file, standard library :mod:`sqlite3` only.
+
+The file is opened in WAL mode (readers in other processes, such as a web
+server, are not blocked by an ingest in progress) with foreign keys enforced
+and ``synchronous=NORMAL``. Its schema is versioned: the ``meta`` table holds
+``schema_version``, and :data:`MIGRATIONS` lists, in order, the SQL scripts
+that bring a store from one version to the next. Opening a store applies the
+missing migrations, each in a transaction together with the version bump;
+opening a store written by a newer synopsis raises
+:class:`~synopsis.errors.SchemaError`.
+
+Threads: one :class:`SQLiteStore` may be shared by several threads (the web
+server reads from a pool of them). It holds a single connection opened with
+``check_same_thread=False`` and guards every use of it with one
+:class:`threading.Lock`: writes run as one transaction each under the lock,
+and reads take the lock too, so a reader never sees a half-written batch and
+never interleaves its statements with a writer's transaction. Results are
+fully fetched while the lock is held; :meth:`SQLiteStore.iter_articles` reads
+in pages and does not hold the lock between them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from itertools import pairwise
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import NotFoundError, SchemaError, StoreError
+from ..records import Article, CopyKind, CopyLink, Removal, RemovalKind
+from .base import AddResult, StoryRow
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "SQLiteStore"]
+
+Migration = tuple[int, str]
+"""A schema migration: the version it brings the store to, and its SQL script."""
+
+SCHEMA_VERSION: Final[int] = 1
+"""The schema version this code writes."""
+
+_SCHEMA_V1: Final[str] = """
+CREATE TABLE articles (
+    id           TEXT PRIMARY KEY,
+    seq          INTEGER NOT NULL UNIQUE,      -- ingest order
+    content_hash TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    path         TEXT,
+    url          TEXT,
+    outlet       TEXT,
+    title        TEXT,
+    published    TEXT,                         -- ISO 8601 with UTC offset
+    language     TEXT,
+    text         TEXT NOT NULL,
+    raw_text     TEXT NOT NULL,
+    metadata     TEXT NOT NULL DEFAULT '{}',   -- JSON object
+    removed      TEXT NOT NULL DEFAULT '[]',   -- JSON list of {kind, text}
+    ingested_at  TEXT NOT NULL
+);
+CREATE INDEX articles_content_hash ON articles (content_hash);
+
+CREATE TABLE stories (
+    id              TEXT PRIMARY KEY,
+    title           TEXT NOT NULL,
+    created         TEXT NOT NULL,
+    updated         TEXT NOT NULL,
+    first_published TEXT,
+    last_published  TEXT,
+    merged_into     TEXT REFERENCES stories (id),
+    centroid        BLOB,                      -- little-endian float32
+    state           TEXT                       -- JSON object, clustering state
+);
+CREATE INDEX stories_updated ON stories (updated);
+CREATE INDEX stories_merged_into ON stories (merged_into);
+
+CREATE TABLE story_articles (
+    story_id   TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+);
+
+CREATE TABLE copies (
+    a      TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    b      TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    kind   TEXT NOT NULL,
+    score  REAL NOT NULL,
+    origin TEXT,
+    PRIMARY KEY (a, b, kind)
+);
+CREATE INDEX copies_b ON copies (b);
+
+CREATE TABLE vectors (
+    key   TEXT NOT NULL,                       -- content hash of the text
+    model TEXT NOT NULL,
+    dim   INTEGER NOT NULL,
+    data  BLOB NOT NULL,                       -- little-endian float32
+    PRIMARY KEY (key, model)
+);
+
+CREATE TABLE story_merges (
+    from_id TEXT NOT NULL REFERENCES stories (id),
+    into_id TEXT NOT NULL REFERENCES stories (id),
+    at      TEXT NOT NULL
+);
+CREATE INDEX story_merges_into ON story_merges (into_id);
+"""
+
+MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _SCHEMA_V1),)
+"""Every migration, oldest first; the last one brings a store to :data:`SCHEMA_VERSION`."""
+
+_F32: Final = np.dtype("<f4")
+_CHUNK: Final = 500  # ids per ``IN (...)`` query, well under SQLite's variable limit
+_PAGE: Final = 200  # articles per page in iter_articles
+_ARTICLE_COLUMNS: Final = (
+    "id, content_hash, source, path, url, outlet, title, published, language, "
+    "text, raw_text, metadata, removed"
+)
+_METADATA_INDEX: Final = 11  # of "metadata" in _ARTICLE_COLUMNS
+_STORY_COLUMNS: Final = "id, title, created, updated, first_published, last_published, merged_into"
+
+
+class SQLiteStore:
+    """The article store in one SQLite file (see the module docstring).
+
+    ``path`` is the database file (created if missing; its directory must
+    exist) or ``":memory:"``. ``migrations`` defaults to :data:`MIGRATIONS`;
+    tests pass their own list to exercise upgrades. ``timeout`` is how long,
+    in seconds, to wait for another process's write lock. ``clock`` gives the
+    current time for ``created``/``updated`` stamps (default: now, UTC).
+
+    Use it as a context manager, or call :meth:`close`::
+
+        with SQLiteStore("synopsis.db") as store:
+            store.add_articles(articles)
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        timeout: float = 30.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._migrations = _checked_migrations(migrations)
+        self._target_version = self._migrations[-1][0]
+        self._clock: Callable[[], datetime] = clock or _utc_now
+        self._lock = threading.Lock()
+        self._memory = str(path) == ":memory:"
+        self.path: Path = Path(path) if self._memory else Path(path).expanduser()
+        conn = self._connect(timeout)
+        try:
+            self.journal_mode: str = self._configure(conn)
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn: sqlite3.Connection | None = conn
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    # -- opening ------------------------------------------------------------
+
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        path = self.path
+        if not self._memory:
+            if path.is_dir():
+                raise StoreError(f"{path}: is a directory, not a store file")
+            if not path.parent.is_dir():
+                raise StoreError(f"{path}: directory does not exist ({path.parent})")
+        try:
+            return sqlite3.connect(
+                str(path),
+                timeout=timeout,
+                isolation_level=None,  # transactions are explicit: BEGIN ... COMMIT
+                check_same_thread=False,  # shared between threads, guarded by self._lock
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+
+    def _configure(self, conn: sqlite3.Connection) -> str:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from exc
+        return mode
+
+    def _open_error(self, exc: sqlite3.Error) -> StoreError:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            return StoreError(f"{self.path}: not a SQLite database ({exc})")
+        return StoreError(f"{self.path}: cannot open the store: {exc}")
+
+    def _read_version(self, conn: sqlite3.Connection) -> int:
+        """The stored schema version; 0 for an empty file. The caller handles errors."""
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if has_meta is None:
+            tables = [
+                str(row[0])
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            if tables:
+                raise StoreError(
+                    f"{self.path}: a SQLite database but not a synopsis store "
+                    f"(no meta table; it has {', '.join(tables)})"
+                )
+            return 0
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise StoreError(f"{self.path}: corrupt schema_version {row[0]!r}") from None
+
+    def _check_not_newer(self, version: int) -> None:
+        if version > self._target_version:
+            raise SchemaError(
+                f"{self.path}: the store has schema version {version}, newer than "
+                f"version {self._target_version} that this synopsis supports; "
+                "upgrade synopsis to open it"
+            )
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        try:
+            version = self._read_version(conn)
+            self._check_not_newer(version)
+            if version == self._target_version:
+                return
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = self._read_version(conn)
+                self._check_not_newer(version)
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                )
+                for target, script in self._migrations:
+                    if target <= version:
+                        continue
+                    try:
+                        for statement in _statements(script):
+                            conn.execute(statement)
+                    except sqlite3.Error as exc:
+                        raise StoreError(
+                            f"{self.path}: migration to schema version {target} failed: {exc}"
+                        ) from exc
+                    version = target
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(version),),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from exc
+
+    # -- lifetime -----------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection; idempotent. Later calls raise :class:`StoreError`."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """Hold the lock and a transaction; commit on success, roll back on error.
+
+        Any :class:`sqlite3.Error` comes out as a :class:`StoreError` naming the file.
+        """
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise StoreError(f"{self.path}: the store is closed")
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the store's ``meta`` table."""
+        with self._transaction(write=False) as conn:
+            return self._read_version(conn)
+
+    def _now(self) -> str:
+        return _iso(self._clock())
+
+    # -- articles -------------------------------------------------------------
+
+    def add_articles(self, articles: Iterable[Article]) -> AddResult:
+        """Store ``articles`` in one transaction; idempotent.
+
+        An article whose id is stored with identical fields is ``unchanged``
+        and nothing is written for it; a known id whose fields differ is
+        replaced (keeping its place in ingest order) and counts as added. If
+        an id occurs more than once in ``articles`` the last one wins.
+        ``paragraphs`` and ``sentences`` are not stored: they are re-derived.
+        """
+        batch: dict[str, tuple[Any, ...]] = {}
+        for article in articles:  # serialise before taking the lock
+            if not article.id:
+                raise StoreError(f"{article.source}: the article has an empty id")
+            batch[article.id] = _article_values(article)
+        added: list[str] = []
+        unchanged: list[str] = []
+        if not batch:
+            return AddResult(added, unchanged)
+        with self._transaction(write=True) as conn:
+            existing: dict[str, tuple[Any, ...]] = {}
+            for chunk in _chunks(list(batch)):
+                rows = conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({_marks(chunk)})",
+                    chunk,
+                )
+                existing.update((row[0], tuple(row)) for row in rows)
+            now = self._now()
+            seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0])
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            for article_id, values in batch.items():
+                old = existing.get(article_id)
+                if old is None:
+                    inserts.append((*values, seq, now))
+                    seq += 1
+                    added.append(article_id)
+                elif _same_article(old, values):
+                    unchanged.append(article_id)
+                else:
+                    updates.append((*values[1:], now, article_id))
+                    added.append(article_id)
+            conn.executemany(
+                f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
+                f"VALUES ({_marks(range(15))})",
+                inserts,
+            )
+            conn.executemany(
+                "UPDATE articles SET content_hash = ?, source = ?, path = ?, url = ?, "
+                "outlet = ?, title = ?, published = ?, language = ?, text = ?, raw_text = ?, "
+                "metadata = ?, removed = ?, ingested_at = ? WHERE id = ?",
+                updates,
+            )
+        return AddResult(added, unchanged)
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with id ``article_id``; :class:`NotFoundError` if none."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        if row is None:
+            raise NotFoundError("article", article_id)
+        return _article_from_row(row)
+
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """The articles with the given ids, in the order asked.
+
+        Raises :class:`NotFoundError` naming the first id that is not stored.
+        """
+        ids = list(article_ids)
+        rows: dict[str, Any] = {}
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                for row in conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({_marks(chunk)})",
+                    chunk,
+                ):
+                    rows[row[0]] = row
+        for article_id in ids:
+            if article_id not in rows:
+                raise NotFoundError("article", article_id)
+        return [_article_from_row(rows[article_id]) for article_id in ids]
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, in the order first ingested.
+
+        Reads a page at a time, so other threads can use the store while the
+        caller works through the articles; articles added meanwhile are seen.
+        """
+        last = 0
+        while True:
+            with self._transaction(write=False) as conn:
+                rows = conn.execute(
+                    f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles "
+                    "WHERE seq > ? ORDER BY seq LIMIT ?",
+                    (last, _PAGE),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article_from_row(row[1:])
+            last = int(rows[-1][0])
+
+    def article_count(self) -> int:
+        """How many articles are stored."""
+        with self._transaction(write=False) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with id ``article_id`` is stored."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    # -- stories --------------------------------------------------------------
+
+    def save_story(
+        self,
+        story_id: str,
+        title: str,
+        article_ids: Sequence[str],
+        first_published: datetime | None = None,
+        last_published: datetime | None = None,
+        centroid: npt.ArrayLike | None = None,
+        state: Mapping[str, Any] | None = None,
+    ) -> StoryRow:
+        """Create or replace story ``story_id`` and return it as stored.
+
+        Every field is replaced by what is given (``created`` is kept; a
+        ``None`` centroid or state clears the stored one), and the story's
+        article set becomes ``article_ids`` (duplicates dropped, order kept).
+        An article belongs to at most one story: listing it here moves it out
+        of any other story. Raises :class:`NotFoundError` for an unknown
+        article and :class:`StoreError` if ``story_id`` was merged away.
+        """
+        if not story_id:
+            raise StoreError("a story needs a non-empty id")
+        ids = list(dict.fromkeys(article_ids))
+        what = f"story {story_id!r}"
+        blob = None if centroid is None else _vector_blob(centroid, f"{what} centroid")[1]
+        state_json = None if state is None else _to_json(dict(state), f"{what} state")
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                "SELECT merged_into FROM stories WHERE id = ?", (story_id,)
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                raise StoreError(f"{what} was merged into {row[0]!r}; save that story instead")
+            _require_articles(conn, ids)
+            now = self._now()
+            conn.execute(
+                "INSERT INTO stories (id, title, created, updated, first_published, "
+                "last_published, merged_into, centroid, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+                "updated = excluded.updated, first_published = excluded.first_published, "
+                "last_published = excluded.last_published, centroid = excluded.centroid, "
+                "state = excluded.state",
+                (
+                    story_id,
+                    title,
+                    now,
+                    now,
+                    _iso_or_none(first_published),
+                    _iso_or_none(last_published),
+                    blob,
+                    state_json,
+                ),
+            )
+            conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
+            for chunk in _chunks(ids):
+                conn.execute(
+                    f"DELETE FROM story_articles WHERE article_id IN ({_marks(chunk)})", chunk
+                )
+            conn.executemany(
+                "INSERT INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)",
+                [(story_id, article_id, i) for i, article_id in enumerate(ids)],
+            )
+            return _load_stories(conn, story_id=story_id)[0]
+
+    def get_story(self, story_id: str) -> StoryRow:
+        """The story with id ``story_id`` (merged or not); :class:`NotFoundError` if none."""
+        with self._transaction(write=False) as conn:
+            stories = _load_stories(conn, story_id=story_id)
+        if not stories:
+            raise NotFoundError("story", story_id)
+        return stories[0]
+
+    def list_stories(self, include_merged: bool = False) -> list[StoryRow]:
+        """All live stories (and merged ones if asked), most recently updated first, then by id."""
+        with self._transaction(write=False) as conn:
+            return _load_stories(conn, include_merged=include_merged)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story holding ``article_id``; ``None`` if no story does (or no article)."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_merge(self, from_id: str, into_id: str) -> None:
+        """Record that story ``from_id`` was merged into the live story ``into_id``.
+
+        The articles still in ``from_id`` move to the end of ``into_id``,
+        whose published range widens to cover both; stories merged earlier
+        into ``from_id`` now point at ``into_id``, so ``merged_into`` always
+        names a live story. Raises :class:`NotFoundError` for an unknown story
+        and :class:`StoreError` if either story was already merged away.
+        """
+        if from_id == into_id:
+            raise StoreError(f"cannot merge story {from_id!r} into itself")
+        with self._transaction(write=True) as conn:
+            rows = {}
+            for story_id in (from_id, into_id):
+                row = conn.execute(
+                    "SELECT merged_into, first_published, last_published FROM stories WHERE id = ?",
+                    (story_id,),
+                ).fetchone()
+                if row is None:
+                    raise NotFoundError("story", story_id)
+                if row[0] is not None:
+                    raise StoreError(f"story {story_id!r} was already merged into {row[0]!r}")
+                rows[story_id] = row
+            starts = [_parse_dt(rows[s][1]) for s in (from_id, into_id)]
+            ends = [_parse_dt(rows[s][2]) for s in (from_id, into_id)]
+            first = min((d for d in starts if d is not None), default=None)
+            last = max((d for d in ends if d is not None), default=None)
+            offset = int(
+                conn.execute(
+                    "SELECT COALESCE(MAX(position) + 1, 0) FROM story_articles WHERE story_id = ?",
+                    (into_id,),
+                ).fetchone()[0]
+            )
+            now = self._now()
+            conn.execute(
+                "UPDATE story_articles SET story_id = ?, position = position + ? "
+                "WHERE story_id = ?",
+                (into_id, offset, from_id),
+            )
+            conn.execute(
+                "UPDATE stories SET merged_into = ?, updated = ? WHERE id = ?",
+                (into_id, now, from_id),
+            )
+            conn.execute(
+                "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into_id, from_id)
+            )
+            conn.execute(
+                "UPDATE stories SET updated = ?, first_published = ?, last_published = ? "
+                "WHERE id = ?",
+                (now, _iso_or_none(first), _iso_or_none(last), into_id),
+            )
+            conn.execute(
+                "INSERT INTO story_merges (from_id, into_id, at) VALUES (?, ?, ?)",
+                (from_id, into_id, now),
+            )
+
+    def story_centroids(self) -> dict[str, npt.NDArray[np.float32]]:
+        """The centroid of every live story that has one, by story id."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT id, centroid FROM stories "
+                "WHERE merged_into IS NULL AND centroid IS NOT NULL ORDER BY id"
+            ).fetchall()
+        return {str(sid): _vector_from_blob(data, f"story {sid!r} centroid") for sid, data in rows}
+
+    def story_state(self, story_id: str) -> dict[str, Any] | None:
+        """The clustering state saved with story ``story_id``, or ``None``.
+
+        Raises :class:`NotFoundError` if there is no such story.
+        """
+        with self._transaction(write=False) as conn:
+            row = conn.execute("SELECT state FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError("story", story_id)
+        if row[0] is None:
+            return None
+        state = json.loads(row[0])
+        if not isinstance(state, dict):
+            raise StoreError(f"{self.path}: story {story_id!r} has a corrupt state")
+        return state
+
+    # -- copies ---------------------------------------------------------------
+
+    def save_copies(self, links: Iterable[CopyLink]) -> None:
+        """Store ``links``, replacing any stored link with the same ``(a, b, kind)``.
+
+        The pair is kept in the order given. Raises :class:`NotFoundError` if
+        ``a`` or ``b`` is not a stored article.
+        """
+        rows: list[tuple[str, str, str, float, str | None]] = []
+        for link in links:
+            try:
+                kind = CopyKind(link.kind).value
+            except ValueError:
+                raise StoreError(
+                    f"copy link {link.a!r}-{link.b!r}: unknown kind {link.kind!r}"
+                ) from None
+            rows.append((link.a, link.b, kind, float(link.score), link.origin))
+        if not rows:
+            return
+        with self._transaction(write=True) as conn:
+            _require_articles(conn, list(dict.fromkeys(i for r in rows for i in r[:2])))
+            conn.executemany(
+                "INSERT INTO copies (a, b, kind, score, origin) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (a, b, kind) DO UPDATE SET score = excluded.score, "
+                "origin = excluded.origin",
+                rows,
+            )
+
+    def copies_among(self, article_ids: Iterable[str]) -> list[CopyLink]:
+        """The stored links whose two articles are both in ``article_ids``.
+
+        Sorted by ``(a, b, kind)``.
+        """
+        ids = list(dict.fromkeys(article_ids))
+        wanted = set(ids)
+        found: list[tuple[Any, ...]] = []
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(ids):
+                rows = conn.execute(
+                    f"SELECT a, b, kind, score, origin FROM copies WHERE a IN ({_marks(chunk)})",
+                    chunk,
+                )
+                found.extend(tuple(row) for row in rows if row[1] in wanted)
+        found.sort(key=lambda row: (row[0], row[1], row[2]))
+        return [
+            CopyLink(a, b, CopyKind(kind), float(score), origin)
+            for a, b, kind, score, origin in found
+        ]
+
+    # -- vectors --------------------------------------------------------------
+
+    def get_vectors(self, keys: Sequence[str], model: str) -> dict[str, npt.NDArray[np.float32]]:
+        """The cached float32 vectors of ``model`` for ``keys``, in the order asked.
+
+        Keys with no cached vector are left out.
+        """
+        unique = list(dict.fromkeys(keys))
+        found: dict[str, npt.NDArray[np.float32]] = {}
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(unique):
+                for key, dim, data in conn.execute(
+                    "SELECT key, dim, data FROM vectors "
+                    f"WHERE model = ? AND key IN ({_marks(chunk)})",
+                    [model, *chunk],
+                ):
+                    vector = _vector_from_blob(data, f"vector {key!r} of {model!r}")
+                    if vector.shape[0] != dim:
+                        raise StoreError(f"{self.path}: vector {key!r} of {model!r} is corrupt")
+                    found[str(key)] = vector
+        return {key: found[key] for key in unique if key in found}
+
+    def put_vectors(self, model: str, vectors: Mapping[str, npt.ArrayLike]) -> None:
+        """Cache ``vectors`` (each 1-D, stored as float32) for ``model``, replacing old ones."""
+        rows = []
+        for key, value in vectors.items():
+            dim, data = _vector_blob(value, f"vector {key!r} of {model!r}")
+            rows.append((key, model, dim, data))
+        if not rows:
+            return
+        with self._transaction(write=True) as conn:
+            conn.executemany(
+                "INSERT INTO vectors (key, model, dim, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key, model) DO UPDATE SET dim = excluded.dim, data = excluded.data",
+                rows,
+            )
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime) -> str:
+    """ISO 8601 with offset and microseconds; a naive time is taken to be UTC."""
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat(timespec="microseconds")
+
+
+def _iso_or_none(value: datetime | None) -> str | None:
+    return None if value is None else _iso(value)
+
+
+def _parse_dt(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+
+
+def _to_json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"{what} cannot be stored as JSON: {exc}") from exc
+
+
+def _article_values(article: Article) -> tuple[Any, ...]:
+    """The article as stored, in the order of ``_ARTICLE_COLUMNS``."""
+    what = f"{article.source}: article {article.id!r}"
+    removed = [{"kind": RemovalKind(r.kind).value, "text": r.text} for r in article.removed]
+    return (
+        article.id,
+        article.content_hash,
+        article.source,
+        article.path,
+        article.url,
+        article.outlet,
+        article.title,
+        _iso_or_none(article.published),
+        article.language,
+        article.text,
+        article.raw_text,
+        _to_json(article.metadata, f"{what} metadata"),
+        _to_json(removed, f"{what} removals"),
+    )
+
+
+def _same_article(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Whether a stored row and new values hold the same article."""
+    m = _METADATA_INDEX
+    if old[:m] != new[:m] or old[m + 1 :] != new[m + 1 :]:
+        return False
+    return bool(old[m] == new[m] or json.loads(old[m]) == json.loads(new[m]))
+
+
+def _article_from_row(row: Sequence[Any]) -> Article:
+    (
+        article_id,
+        _content_hash,
+        source,
+        path,
+        url,
+        outlet,
+        title,
+        published,
+        language,
+        text,
+        raw_text,
+        metadata,
+        removed,
+    ) = row
+    try:
+        removals = [Removal(RemovalKind(r["kind"]), str(r["text"])) for r in json.loads(removed)]
+        meta = json.loads(metadata)
+        when = _parse_dt(published)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"article {article_id!r}: the stored record is corrupt: {exc}") from exc
+    return Article(
+        id=article_id,
+        text=text,
+        source=source,
+        title=title,
+        outlet=outlet,
+        url=url,
+        path=path,
+        published=when,
+        language=language,
+        raw_text=raw_text,
+        metadata=meta,
+        removed=removals,
+    )
+
+
+def _load_stories(
+    conn: sqlite3.Connection, *, story_id: str | None = None, include_merged: bool = True
+) -> list[StoryRow]:
+    """One story (by id, merged or not), or all of them in listing order."""
+    if story_id is not None:
+        rows = conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,))
+        links = conn.execute(
+            "SELECT story_id, article_id FROM story_articles WHERE story_id = ? ORDER BY position",
+            (story_id,),
+        )
+    else:
+        where = "" if include_merged else "WHERE merged_into IS NULL"
+        rows = conn.execute(
+            f"SELECT {_STORY_COLUMNS} FROM stories {where} ORDER BY updated DESC, id"
+        )
+        links = conn.execute(
+            "SELECT story_id, article_id FROM story_articles ORDER BY story_id, position"
+        )
+    stories = rows.fetchall()
+    members: dict[str, list[str]] = {}
+    for sid, article_id in links:
+        members.setdefault(sid, []).append(article_id)
+    return [
+        StoryRow(
+            id=sid,
+            title=title,
+            article_ids=members.get(sid, []),
+            created=_required_dt(created),
+            updated=_required_dt(updated),
+            first_published=_parse_dt(first),
+            last_published=_parse_dt(last),
+            merged_into=merged_into,
+        )
+        for sid, title, created, updated, first, last, merged_into in stories
+    ]
+
+
+def _required_dt(text: str) -> datetime:
+    value = _parse_dt(text)
+    if value is None:
+        raise StoreError("a stored story has no timestamp")
+    return value
+
+
+def _require_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
+    """Raise :class:`NotFoundError` for the first of ``ids`` that is not a stored article."""
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(
+            row[0]
+            for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({_marks(chunk)})", chunk)
+        )
+    for article_id in ids:
+        if article_id not in found:
+            raise NotFoundError("article", article_id)
+
+
+def _vector_blob(value: npt.ArrayLike, what: str) -> tuple[int, bytes]:
+    """``(dim, little-endian float32 bytes)`` of a 1-D vector."""
+    try:
+        array = np.asarray(value, dtype=_F32)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"{what}: not a numeric vector: {exc}") from exc
+    if array.ndim != 1:
+        raise StoreError(f"{what}: expected a 1-D vector, got shape {array.shape}")
+    return int(array.shape[0]), array.tobytes()
+
+
+def _vector_from_blob(data: bytes, what: str) -> npt.NDArray[np.float32]:
+    if len(data) % _F32.itemsize:
+        raise StoreError(f"{what}: stored bytes are not float32 values")
+    return np.frombuffer(data, dtype=_F32).astype(np.float32)
+
+
+def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield list(items[start : start + _CHUNK])
+
+
+def _marks(items: Sized) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (semicolons in strings and triggers kept)."""
+    statements: list[str] = []
+    buffer = ""
+    pieces = script.split(";")
+    for i, piece in enumerate(pieces):
+        buffer += piece if i == len(pieces) - 1 else piece + ";"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        buffer += "\n;"  # a final statement may lack its semicolon, or be a comment
+        if not sqlite3.complete_statement(buffer):
+            raise StoreError(f"incomplete SQL statement in migration: {buffer.strip()[:80]!r}")
+        statements.append(buffer.strip())
+    return statements
+
+
+def _checked_migrations(migrations: Sequence[Migration]) -> tuple[Migration, ...]:
+    checked = tuple((int(version), str(script)) for version, script in migrations)
+    if not checked:
+        raise ValueError("migrations must not be empty")
+    versions = [version for version, _ in checked]
+    if versions[0] < 1 or any(b <= a for a, b in pairwise(versions)):
+        raise ValueError(f"migration versions must be positive and increasing, got {versions}")
+    return checked

@@ -1,0 +1,610 @@
+"""Tests of the article store (synopsis.store): SQLite file, schema, records."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synopsis.errors import NotFoundError, SchemaError, StoreError
+from synopsis.records import Article, CopyKind, CopyLink, Removal, RemovalKind
+from synopsis.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    AddResult,
+    SQLiteStore,
+    Store,
+    StoryRow,
+    open_store,
+)
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def make_article(n: int, **changes: object) -> Article:
+    article = Article(
+        id=f"a{n}",
+        text=f"Body of article {n}.\n\nSecond paragraph {n}.",
+        source=f"inputs/{n}.txt",
+        raw_text=f"RAW body of article {n}.",
+    )
+    return replace(article, **changes)  # type: ignore[arg-type]
+
+
+def full_article() -> Article:
+    return Article(
+        id="full-1",
+        text="Floods hit the valley.\n\nThousands were evacuated on Sunday.",
+        source="/data/feeds/valley.html",
+        title="Floods hit the valley",
+        outlet="Valley Times",
+        url="https://example.org/floods?id=1",
+        path="/data/feeds/valley.html",
+        published=datetime(2024, 4, 28, 9, 30, 15, 250, tzinfo=timezone(timedelta(hours=2))),
+        language="en",
+        raw_text="Floods hit the valley. Share this! Thousands were evacuated on Sunday.",
+        metadata={"author": "J. Doe", "tags": ["flood", "weather"], "words": 9, "ü": None},
+        removed=[
+            Removal(RemovalKind.SHARE_WIDGET, "Share this!"),
+            Removal(RemovalKind.CAPTION, "Photo: the river — ‘high’"),
+        ],
+    )
+
+
+class Clock:
+    """A clock that moves one second each time it is read."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore(db, clock=Clock()) as opened:
+        yield opened
+
+
+def raw_count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+# -- articles ---------------------------------------------------------------
+
+
+def test_article_round_trip_keeps_every_field(db: Path) -> None:
+    article = full_article()
+    with SQLiteStore(db) as store:
+        assert store.add_articles([article]) == AddResult(added=["full-1"], unchanged=[])
+        assert store.get_article("full-1") == article
+    with SQLiteStore(db) as store:  # and after reopening the file
+        loaded = store.get_article("full-1")
+    assert loaded == article
+    assert loaded.published is not None
+    assert loaded.published.utcoffset() == timedelta(hours=2)
+    assert loaded.removed[0] == Removal(RemovalKind.SHARE_WIDGET, "Share this!")
+    assert isinstance(loaded.removed[0].kind, RemovalKind)
+    assert loaded.metadata == {
+        "author": "J. Doe",
+        "tags": ["flood", "weather"],
+        "words": 9,
+        "ü": None,
+    }
+
+
+def test_naive_published_comes_back_as_utc(store: SQLiteStore) -> None:
+    store.add_articles([make_article(1, published=datetime(2024, 1, 2, 3, 4, 5))])
+    assert store.get_article("a1").published == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_paragraphs_and_sentences_are_not_stored(store: SQLiteStore) -> None:
+    store.add_articles([make_article(1, paragraphs=["Body of article 1."])])
+    assert store.get_article("a1").paragraphs == []
+
+
+def test_adding_the_same_articles_twice_writes_nothing(db: Path) -> None:
+    articles = [make_article(n) for n in range(5)] + [full_article()]
+    ids = [a.id for a in articles]
+    with SQLiteStore(db) as store:
+        first = store.add_articles(articles)
+        stamps = {a: _ingested_at(db, a) for a in ids}
+        second = store.add_articles(articles)
+        assert store.article_count() == 6
+    assert first == AddResult(added=ids, unchanged=[])
+    assert second == AddResult(added=[], unchanged=ids)
+    assert raw_count(db, "articles") == 6
+    assert {a: _ingested_at(db, a) for a in ids} == stamps
+
+
+def _ingested_at(db: Path, article_id: str) -> str:
+    with sqlite3.connect(db) as conn:
+        return str(
+            conn.execute("SELECT ingested_at FROM articles WHERE id = ?", (article_id,)).fetchone()[
+                0
+            ]
+        )
+
+
+def test_same_id_with_new_content_is_updated(store: SQLiteStore) -> None:
+    store.add_articles([make_article(1), make_article(2)])
+    changed = make_article(1, text="A corrected body.", raw_text="A corrected body.")
+    result = store.add_articles([changed, make_article(2)])
+    assert result == AddResult(added=["a1"], unchanged=["a2"])
+    assert store.get_article("a1").text == "A corrected body."
+    assert store.article_count() == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "New title"},
+        {"metadata": {"author": "someone else"}},
+        {"removed": [Removal(RemovalKind.HASHTAGS, "#news")]},
+        {"published": datetime(2024, 1, 1, tzinfo=UTC)},
+    ],
+)
+def test_any_stored_field_change_counts_as_an_update(
+    store: SQLiteStore, change: dict[str, object]
+) -> None:
+    store.add_articles([make_article(1)])
+    updated = make_article(1, **change)
+    assert store.add_articles([updated]).added == ["a1"]
+    assert store.get_article("a1") == updated
+
+
+def test_metadata_key_order_does_not_count_as_a_change(store: SQLiteStore) -> None:
+    store.add_articles([make_article(1, metadata={"x": 1, "y": 2})])
+    result = store.add_articles([make_article(1, metadata={"y": 2, "x": 1})])
+    assert result == AddResult(added=[], unchanged=["a1"])
+
+
+def test_iter_articles_is_in_ingest_order_and_updates_keep_their_place(
+    store: SQLiteStore,
+) -> None:
+    store.add_articles([make_article(3), make_article(1)])
+    store.add_articles([make_article(2), make_article(3, title="changed")])
+    assert [a.id for a in store.iter_articles()] == ["a3", "a1", "a2"]
+    assert next(a for a in store.iter_articles() if a.id == "a3").title == "changed"
+
+
+def test_iter_articles_pages_through_many(store: SQLiteStore) -> None:
+    articles = [make_article(n) for n in range(450)]  # more than one page
+    store.add_articles(articles)
+    assert [a.id for a in store.iter_articles()] == [a.id for a in articles]
+
+
+def test_get_articles_keeps_the_order_asked(store: SQLiteStore) -> None:
+    store.add_articles([make_article(n) for n in range(4)])
+    assert [a.id for a in store.get_articles(["a2", "a0", "a3", "a0"])] == ["a2", "a0", "a3", "a0"]
+    assert store.has_article("a1")
+    assert not store.has_article("a9")
+
+
+def test_missing_ids_raise_not_found(store: SQLiteStore) -> None:
+    store.add_articles([make_article(1)])
+    with pytest.raises(NotFoundError) as info:
+        store.get_article("nope")
+    assert (info.value.kind, info.value.key) == ("article", "nope")
+    with pytest.raises(NotFoundError) as info:
+        store.get_articles(["a1", "gone", "also-gone"])
+    assert info.value.key == "gone"
+    with pytest.raises(NotFoundError) as info:
+        store.get_story("s-missing")
+    assert (info.value.kind, info.value.key) == ("story", "s-missing")
+    with pytest.raises(NotFoundError):
+        store.story_state("s-missing")
+    with pytest.raises(NotFoundError) as info:
+        store.save_story("s1", "t", ["a1", "ghost"])
+    assert (info.value.kind, info.value.key) == ("article", "ghost")
+    with pytest.raises(NotFoundError):
+        store.save_copies([CopyLink("a1", "ghost", CopyKind.EXACT, 1.0)])
+
+
+def test_failed_write_leaves_nothing_behind(store: SQLiteStore) -> None:
+    store.add_articles([make_article(1)])
+    with pytest.raises(NotFoundError):
+        store.save_story("s1", "t", ["a1", "ghost"])
+    with pytest.raises(NotFoundError):
+        store.get_story("s1")
+    assert store.story_of("a1") is None
+
+
+def test_unserialisable_metadata_is_a_store_error_naming_the_article(store: SQLiteStore) -> None:
+    with pytest.raises(StoreError, match=r"'a1'.*metadata"):
+        store.add_articles([make_article(1, metadata={"when": datetime.now(UTC)})])
+    assert store.article_count() == 0
+
+
+# -- schema, file and URL handling ---------------------------------------------
+
+
+def test_wal_mode_is_on(db: Path) -> None:
+    with SQLiteStore(db) as store:
+        assert store.journal_mode == "wal"
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_foreign_keys_are_enforced(store: SQLiteStore) -> None:
+    conn = store._conn
+    assert conn is not None
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_schema_version_is_stored(db: Path) -> None:
+    with SQLiteStore(db) as store:
+        assert store.schema_version == SCHEMA_VERSION == 1
+    assert MIGRATIONS[-1][0] == SCHEMA_VERSION
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert int(row[0]) == SCHEMA_VERSION
+
+
+def test_newer_schema_version_raises_schema_error(db: Path) -> None:
+    SQLiteStore(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError) as info:
+        SQLiteStore(db)
+    message = str(info.value)
+    assert str(db) in message
+    assert "7" in message
+    assert f"version {SCHEMA_VERSION}" in message
+
+
+V2 = (
+    2,
+    """
+    ALTER TABLE articles ADD COLUMN section TEXT;
+    CREATE TABLE v2_runs (n INTEGER);  -- fails if the migration runs twice
+    INSERT INTO v2_runs VALUES (1);
+    """,
+)
+
+
+def test_injected_migration_is_applied_exactly_once(db: Path) -> None:
+    SQLiteStore(db).close()  # a version 1 store
+    migrations = [*MIGRATIONS, V2]
+    with SQLiteStore(db, migrations=migrations) as store:
+        assert store.schema_version == 2
+    with SQLiteStore(db, migrations=migrations) as store:  # reopening applies nothing
+        assert store.schema_version == 2
+    with sqlite3.connect(db) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
+        runs = conn.execute("SELECT COUNT(*) FROM v2_runs").fetchone()[0]
+    assert "section" in columns
+    assert runs == 1
+    with pytest.raises(SchemaError):  # the version 1 code no longer opens it
+        SQLiteStore(db)
+
+
+def test_fresh_store_applies_all_migrations(db: Path) -> None:
+    with SQLiteStore(db, migrations=[*MIGRATIONS, V2]) as store:
+        assert store.schema_version == 2
+        store.add_articles([make_article(1)])
+        assert store.get_article("a1") == make_article(1)
+
+
+def test_failed_migration_is_rolled_back(db: Path) -> None:
+    SQLiteStore(db).close()
+    broken = (2, "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")
+    with pytest.raises(StoreError, match="migration to schema version 2"):
+        SQLiteStore(db, migrations=[*MIGRATIONS, broken])
+    with sqlite3.connect(db) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in tables
+    with SQLiteStore(db) as store:
+        assert store.schema_version == 1
+
+
+def test_non_sqlite_file_is_a_store_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    content = b"These are my notes, not a database. " * 40
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a SQLite database") as info:
+        SQLiteStore(path)
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == content
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(StoreError, match="not a synopsis store"):
+        SQLiteStore(path)
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"customers"}
+
+
+def test_missing_directory_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "no" / "such" / "store.db"
+    with pytest.raises(StoreError, match="directory does not exist") as info:
+        SQLiteStore(path)
+    assert str(path) in str(info.value)
+    assert not (tmp_path / "no").exists()
+
+
+def test_directory_path_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a directory"):
+        SQLiteStore(tmp_path)
+
+
+def test_open_store_accepts_paths_and_sqlite_urls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    opened: list[Store] = [
+        open_store(tmp_path / "a.db"),
+        open_store(str(tmp_path / "b.db")),
+        open_store("sqlite:///c.db"),  # relative to the working directory
+        open_store(f"sqlite:///{tmp_path / 'd.db'}"),  # four slashes: absolute
+        open_store("sqlite://"),
+    ]
+    for store in opened:
+        assert isinstance(store, SQLiteStore)
+        assert isinstance(store, Store)
+        store.close()
+    assert {p.name for p in tmp_path.glob("*.db")} == {"a.db", "b.db", "c.db", "d.db"}
+
+
+def test_unknown_url_schemes_are_store_errors() -> None:
+    url = "postgresql://synopsis:hunter2@db.example.org:5432/news"
+    with pytest.raises(StoreError, match="PostgreSQL is not supported yet") as info:
+        open_store(url)
+    assert "synopsis:***@db.example.org:5432/news" in str(info.value)
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(StoreError, match="mysql://db/news"):
+        open_store("mysql://db/news")
+
+
+def test_closed_store_raises_store_error(db: Path) -> None:
+    with SQLiteStore(db) as store:
+        store.add_articles([make_article(1)])
+    with pytest.raises(StoreError, match="closed"):
+        store.get_article("a1")
+    store.close()  # closing twice is fine
+
+
+# -- stories ------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_articles(store: SQLiteStore) -> SQLiteStore:
+    store.add_articles([make_article(n) for n in range(1, 7)])
+    return store
+
+
+def test_story_save_and_get(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    first = datetime(2024, 4, 1, 8, tzinfo=timezone(timedelta(hours=-5)))
+    last = datetime(2024, 4, 2, 8, tzinfo=UTC)
+    saved = store.save_story(
+        "s1",
+        "Floods",
+        ["a3", "a1", "a2"],
+        first,
+        last,
+        np.array([0.5, -1.25, 3.0]),
+        {"n": 3, "ids": ["a3", "a1", "a2"]},
+    )
+    loaded = store.get_story("s1")
+    assert loaded == saved
+    assert loaded.id == "s1"
+    assert loaded.title == "Floods"
+    assert loaded.article_ids == ["a3", "a1", "a2"]
+    assert (loaded.first_published, loaded.last_published) == (first, last)
+    assert loaded.merged_into is None
+    assert loaded.created == loaded.updated
+    assert loaded.created.tzinfo is not None
+    assert store.story_state("s1") == {"n": 3, "ids": ["a3", "a1", "a2"]}
+    centroid = store.story_centroids()["s1"]
+    assert centroid.dtype == np.float32
+    assert centroid.tolist() == [0.5, -1.25, 3.0]
+
+
+def test_saving_a_story_again_replaces_it_and_keeps_created(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    before = store.save_story("s1", "Old", ["a1", "a2"], state={"v": 1})
+    after = store.save_story("s1", "New", ["a2", "a3"])
+    assert after.title == "New"
+    assert after.article_ids == ["a2", "a3"]
+    assert after.created == before.created
+    assert after.updated > before.updated
+    assert store.story_of("a1") is None
+    assert store.story_state("s1") is None
+    assert "s1" not in store.story_centroids()
+    assert len(store.list_stories()) == 1
+
+
+def test_an_article_is_in_at_most_one_story(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    store.save_story("s1", "One", ["a1", "a2"])
+    store.save_story("s2", "Two", ["a2", "a3"])  # a2 moves to s2
+    assert store.story_of("a1") == "s1"
+    assert store.story_of("a2") == "s2"
+    assert store.story_of("a6") is None
+    assert store.story_of("unknown") is None
+    assert store.get_story("s1").article_ids == ["a1"]
+    assert raw_count(store.path, "story_articles") == 3
+
+
+def test_list_stories_is_by_last_update_then_id(tmp_path: Path) -> None:
+    frozen = datetime(2024, 1, 1, tzinfo=UTC)
+    times = iter(
+        [frozen, frozen, frozen, frozen + timedelta(seconds=5), frozen + timedelta(seconds=9)]
+    )
+    clock: Callable[[], datetime] = lambda: next(times)  # noqa: E731
+    with SQLiteStore(tmp_path / "s.db", clock=clock) as store:
+        store.add_articles([make_article(n) for n in range(4)])  # at frozen
+        store.save_story("b", "B", ["a0"])  # at frozen
+        store.save_story("a", "A", ["a1"])  # at frozen: tie, broken by id
+        store.save_story("c", "C", ["a2"])  # frozen + 5
+        store.save_story("b", "B again", ["a0", "a3"])  # frozen + 9
+        stories = store.list_stories()
+    assert [s.id for s in stories] == ["b", "c", "a"]
+    assert all(isinstance(s, StoryRow) for s in stories)
+    assert stories[0].article_ids == ["a0", "a3"]
+
+
+def test_merge_moves_articles_and_hides_the_merged_story(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    early = datetime(2024, 3, 1, tzinfo=UTC)
+    late = datetime(2024, 3, 9, tzinfo=UTC)
+    store.save_story("s1", "One", ["a1", "a2"], early, early, np.ones(2))
+    store.save_story("s2", "Two", ["a3"], late, late, np.zeros(2))
+    store.record_merge("s1", "s2")
+
+    merged = store.get_story("s1")
+    assert merged.merged_into == "s2"
+    assert merged.article_ids == []
+    target = store.get_story("s2")
+    assert target.article_ids == ["a3", "a1", "a2"]
+    assert (target.first_published, target.last_published) == (early, late)
+    assert store.story_of("a1") == "s2"
+    assert [s.id for s in store.list_stories()] == ["s2"]
+    assert {s.id for s in store.list_stories(include_merged=True)} == {"s1", "s2"}
+    assert set(store.story_centroids()) == {"s2"}
+    assert raw_count(store.path, "story_merges") == 1
+
+
+def test_merge_chains_point_at_the_live_story(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    for n in (1, 2, 3):
+        store.save_story(f"s{n}", f"S{n}", [f"a{n}"])
+    store.record_merge("s1", "s2")
+    store.record_merge("s2", "s3")
+    assert store.get_story("s1").merged_into == "s3"
+    assert store.get_story("s2").merged_into == "s3"
+    assert store.get_story("s3").article_ids == ["a3", "a2", "a1"]
+
+
+def test_bad_merges_are_refused(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    store.save_story("s1", "One", ["a1"])
+    store.save_story("s2", "Two", ["a2"])
+    with pytest.raises(StoreError, match="itself"):
+        store.record_merge("s1", "s1")
+    with pytest.raises(NotFoundError):
+        store.record_merge("s1", "s9")
+    store.record_merge("s1", "s2")
+    with pytest.raises(StoreError, match="already merged"):
+        store.record_merge("s1", "s2")
+    with pytest.raises(StoreError, match="already merged"):
+        store.record_merge("s2", "s1")
+    with pytest.raises(StoreError, match="merged into 's2'"):
+        store.save_story("s1", "One again", ["a1"])
+
+
+# -- copies -------------------------------------------------------------------
+
+
+def test_copies_upsert_and_copies_among(with_articles: SQLiteStore) -> None:
+    store = with_articles
+    store.save_copies(
+        [
+            CopyLink("a1", "a2", CopyKind.EXACT, 1.0, "a1"),
+            CopyLink("a1", "a2", CopyKind.REWRITE, 0.6),
+            CopyLink("a2", "a3", CopyKind.NEAR_DUPLICATE, 0.9, None),
+            CopyLink("a4", "a5", CopyKind.TRANSLATION, 0.8, "a5"),
+        ]
+    )
+    store.save_copies([CopyLink("a1", "a2", CopyKind.EXACT, 0.97, "a2")])  # same key: replaced
+    assert raw_count(store.path, "copies") == 4
+    assert store.copies_among(["a3", "a1", "a2"]) == [
+        CopyLink("a1", "a2", CopyKind.EXACT, 0.97, "a2"),
+        CopyLink("a1", "a2", CopyKind.REWRITE, 0.6, None),
+        CopyLink("a2", "a3", CopyKind.NEAR_DUPLICATE, 0.9, None),
+    ]
+    assert store.copies_among(["a1", "a3", "a4"]) == []  # no pair wholly inside
+    assert store.copies_among(iter(["a5", "a4"])) == [
+        CopyLink("a4", "a5", CopyKind.TRANSLATION, 0.8, "a5")
+    ]
+    assert isinstance(store.copies_among(["a4", "a5"])[0].kind, CopyKind)
+
+
+# -- vectors ------------------------------------------------------------------
+
+
+def test_vectors_round_trip_exactly(store: SQLiteStore) -> None:
+    rng = np.random.default_rng(7)
+    v32 = rng.standard_normal(512).astype(np.float32)
+    v64 = rng.standard_normal(8)  # float64 in, float32 out
+    store.put_vectors("use", {"h1": v32, "h2": v64})
+    store.put_vectors("other-model", {"h1": np.zeros(3, dtype=np.float32)})
+    got = store.get_vectors(["h2", "missing", "h1"], "use")
+    assert list(got) == ["h2", "h1"]
+    assert got["h1"].dtype == np.float32
+    assert got["h1"].tobytes() == v32.tobytes()
+    assert np.array_equal(got["h2"], v64.astype(np.float32))
+    assert store.get_vectors(["h1"], "other-model")["h1"].shape == (3,)
+    assert store.get_vectors(["h1"], "no-model") == {}
+    got["h1"][0] = 123.0  # returned arrays are the caller's to change
+    assert store.get_vectors(["h1"], "use")["h1"][0] == v32[0]
+
+
+def test_vectors_are_replaced_and_must_be_1d(store: SQLiteStore) -> None:
+    store.put_vectors("m", {"k": [1.0, 2.0]})
+    store.put_vectors("m", {"k": [3.0, 4.0, 5.0]})
+    assert store.get_vectors(["k"], "m")["k"].tolist() == [3.0, 4.0, 5.0]
+    with pytest.raises(StoreError, match="1-D"):
+        store.put_vectors("m", {"bad": np.ones((2, 2))})
+
+
+# -- threads ------------------------------------------------------------------
+
+
+def test_concurrent_reads_while_writing_do_not_fail(db: Path) -> None:
+    batch = 10
+    errors: list[BaseException] = []
+    reads = [0] * 4
+    done = threading.Event()
+    with SQLiteStore(db) as store:
+        store.add_articles([make_article(n) for n in range(batch)])
+        store.save_story("s", "S", ["a0"])
+
+        def reader(slot: int) -> None:
+            try:
+                while not done.is_set():
+                    count = store.article_count()
+                    assert count % batch == 0, f"saw a half-written batch: {count}"
+                    assert store.get_article("a0").id == "a0"
+                    assert len(store.get_articles([f"a{count - 1}", "a1"])) == 2
+                    assert len(list(store.iter_articles())) >= count
+                    assert store.list_stories()[0].id == "s"
+                    reads[slot] += 1
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=reader, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            for start in range(batch, 40 * batch, batch):
+                store.add_articles([make_article(n) for n in range(start, start + batch)])
+                store.save_story("s", "S", [f"a{start}"], centroid=np.ones(4))
+                store.put_vectors("m", {f"k{start}": np.ones(4)})
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join(timeout=30)
+        assert store.article_count() == 40 * batch
+    assert errors == []
+    assert all(n > 0 for n in reads)
