@@ -31,7 +31,10 @@ def align_claims(
     sentence_vectors: Mapping[str, Matrix],
     settings: AlignSettings | None = None,
 ) -> list[ClaimGroup]:
-    """Claim groups of ``story``; ``sentence_vectors[id]`` has a row per sentence of article ``id``."""
+    """Claim groups of ``story``.
+
+    ``sentence_vectors[id]`` holds one row per sentence of article ``id``.
+    """
     settings = settings or AlignSettings()
     source_of = {a: n for n, group in enumerate(story.source_groups) for a in group}
     groups: list[list[Sentence]] = []

@@ -28,4 +28,4 @@ def digest(
     if isinstance(items, (str, dict)) or hasattr(items, "__fspath__"):
         items = [items]  # type: ignore[list-item]
     settings = (settings or Settings()).with_summary_words(summary_words)
-    return Pipeline(settings, embedder).run(items, progress)  # type: ignore[arg-type]
+    return Pipeline(settings, embedder).run(items, progress)

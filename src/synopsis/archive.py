@@ -18,7 +18,7 @@ import numpy as np
 
 from .align import align_claims
 from .config import Settings
-from .copies import find_copies, source_groups
+from .copies import find_copies
 from .digest import build_digest
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import StoreError
@@ -68,15 +68,23 @@ class StoryListing:
 class Archive:
     """The pipeline bound to a store. Use ``Archive.open(path)`` as a context manager."""
 
-    def __init__(self, store: Store, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings | None = None, embedder: Embedder | None = None
+    ) -> None:
         self.store = store
         self.settings = settings or Settings()
         self._base_embedder = embedder
         self._pipeline: Pipeline | None = None
 
     @classmethod
-    def open(cls, path: str | Path, settings: Settings | None = None, *, create: bool = True,
-             embedder: Embedder | None = None) -> Archive:
+    def open(
+        cls,
+        path: str | Path,
+        settings: Settings | None = None,
+        *,
+        create: bool = True,
+        embedder: Embedder | None = None,
+    ) -> Archive:
         path = Path(path)
         if not create and not path.exists():
             raise StoreError(f"{path}: no such store (run 'synopsis ingest' first)")
@@ -85,8 +93,12 @@ class Archive:
     def __enter__(self) -> Archive:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -140,7 +152,8 @@ class Archive:
         if progress:
             progress("copies", 0, 1)
         links = [
-            link for link in find_copies(everything, self.settings.copies)
+            link
+            for link in find_copies(everything, self.settings.copies)
             if link.a in new_ids or link.b in new_ids
         ]
         self.store.save_copies(links)
@@ -148,8 +161,9 @@ class Archive:
             progress("copies", 1, 1)
         return links
 
-    def _assign_stories(self, new: Sequence[Article], vectors: dict[str, Vector],
-                        links: Sequence[CopyLink]) -> list[str]:
+    def _assign_stories(
+        self, new: Sequence[Article], vectors: dict[str, Vector], links: Sequence[CopyLink]
+    ) -> list[str]:
         centroids = self.store.story_centroids()
         states = [self._state(row, centroids.get(row.id)) for row in self.store.list_stories()]
         clusterer = StoryClusterer(self.settings.stories, states)
@@ -159,8 +173,9 @@ class Archive:
             linked.setdefault(link.b, []).append(link.a)
         touched: list[str] = []
         for article in publication_order(new):
-            story_id = clusterer.add(article.id, vectors[article.id], article.published,
-                                     linked.get(article.id, ()))
+            story_id = clusterer.add(
+                article.id, vectors[article.id], article.published, linked.get(article.id, ())
+            )
             if story_id not in touched:
                 touched.append(story_id)
         by_id = {s.id: s for s in clusterer.stories}
@@ -208,7 +223,9 @@ class Archive:
                     title=row.title,
                     articles=len(row.article_ids),
                     independent_sources=int(state.get("independent_sources", len(row.article_ids))),
-                    first_published=row.first_published.isoformat() if row.first_published else None,
+                    first_published=row.first_published.isoformat()
+                    if row.first_published
+                    else None,
                     last_published=row.last_published.isoformat() if row.last_published else None,
                 )
             )
@@ -221,17 +238,19 @@ class Archive:
             row = self.store.get_story(row.merged_into)
         articles = self.store.get_articles(row.article_ids)
         prepared = self.pipeline.prepare(articles, already_clean=True)
+        if not prepared.articles:
+            return Report(failures=prepared.failures)
         ids = [a.id for a in prepared.articles]
         links = self.store.copies_among(ids)
         by_id = {a.id: a for a in prepared.articles}
-        state = self._state(row, None)
+        vectors = [prepared.document_vectors[a] for a in ids]
+        state = self._state(row, np.sum(np.vstack(vectors), axis=0) if vectors else None)
         story = build_story(state, by_id, prepared.document_vectors, links)
-        story.source_groups = source_groups(ids, links)
-        story.independent_sources = len(story.source_groups)
         claims = align_claims(story, by_id, prepared.sentence_vectors, self.settings.align)
         digest = build_digest(story, claims, by_id, prepared.sentence_vectors, self.settings.digest)
-        return Report(articles=prepared.articles, copies=links, digests=[digest],
-                      failures=prepared.failures)
+        return Report(
+            articles=prepared.articles, copies=links, digests=[digest], failures=prepared.failures
+        )
 
 
 __all__ = ["Archive", "IngestResult", "StoryListing"]

@@ -44,10 +44,13 @@ _SHARE_WIDGET = re.compile(
     re.IGNORECASE,
 )
 _NEWSLETTER = re.compile(
-    r"^(?:sign up (?:for|to)|subscribe to) (?:our|the) .{0,60}newsletter", re.IGNORECASE
+    r"^(?:sign up (?:for|to)|subscribe to) (?:our|the) .{0,60}newsletter"
+    r"|\b(?:in|to) your inbox\b|\bnewsletter\b.{0,40}\bsign up\b",
+    re.IGNORECASE,
 )
 _CAPTION = re.compile(
     r"^(?:photo|image|picture|video|caption|credit|file photo|illustration)\s*(?:credit)?\s*[:|]"
+    r"|[.!?]\s+(?:photo|photograph|picture|image)(?:\s*credit)?\s*:\s*[^.]{2,60}$"
     r"|(?:\((?:photo|image|picture)[^)]*\)|(?:/|\||©)\s*(?:reuters|afp|ap|getty images?|epa|"
     r"shutterstock|xinhua|anadolu|alamy)\b[^.]{0,40})\s*$",
     re.IGNORECASE,
@@ -68,9 +71,7 @@ _ISO_TIMESTAMP = re.compile(
     r"(?:\s*(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}))?$",
     re.IGNORECASE,
 )
-_MONTH = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WORDY_TIMESTAMP = re.compile(
     rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)\s*,?\s+\d{{4}}"
@@ -80,8 +81,19 @@ _WORDY_TIMESTAMP = re.compile(
 
 # Zone abbreviations common in news timestamps, in seconds east of UTC.
 _ZONES = {
-    "UTC": 0, "GMT": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
-    "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "PST": -28800, "PDT": -25200,
+    "UTC": 0,
+    "GMT": 0,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+    "EET": 7200,
+    "EEST": 10800,
+    "EST": -18000,
+    "EDT": -14400,
+    "CST": -21600,
+    "CDT": -18000,
+    "PST": -28800,
+    "PDT": -25200,
 }
 
 # Near-identical repeated paragraphs (one with straight, one with curly quotes,
@@ -92,14 +104,21 @@ _SHORT_WIDGET_WORDS = 12
 
 def clean(article: Article) -> Article:
     """The article with junk paragraphs removed from ``text`` and listed in ``removed``."""
-    repaired = ftfy.fix_text(article.raw_text or article.text)
+    # Keep the outlet's typography: curly quotes are not mojibake.
+    repaired = ftfy.fix_text(article.raw_text or article.text, uncurl_quotes=False)
     paragraphs = split_paragraphs(repaired)
     removed: list[Removal] = []
     kept: list[str] = []
     seen: list[str] = []
     published = article.published
+    in_teaser_list = False
     for paragraph in paragraphs:
         kind = classify_junk(paragraph)
+        if kind is None and in_teaser_list and _is_headline(paragraph):
+            kind = RemovalKind.LINK_BAIT
+        in_teaser_list = kind is RemovalKind.LINK_BAIT and (
+            in_teaser_list or _is_teaser_header(paragraph)
+        )
         if kind is RemovalKind.TIMESTAMP and published is None:
             published = parse_timestamp(paragraph)
         if kind is None and _repeats(paragraph, seen):
@@ -126,7 +145,7 @@ def classify_junk(paragraph: str) -> RemovalKind | None:
     if _COMMENT_FORM.match(text) and words <= 25:
         return RemovalKind.COMMENT_FORM
     if (_SHARE_WIDGET.match(text) and words <= _SHORT_WIDGET_WORDS) or (
-        _NEWSLETTER.match(text) and words <= 25
+        _NEWSLETTER.search(text) and words <= 25
     ):
         return RemovalKind.SHARE_WIDGET
     if _LINK_BAIT.match(text) and _is_teaser(text):
@@ -147,20 +166,29 @@ def is_timestamp_line(text: str) -> bool:
 
 
 def _is_teaser(text: str) -> bool:
-    """A link-bait line is a short label or a headline, not a sentence of the story.
+    """A link-bait line is a label or a linked headline, not a sentence of the story.
 
-    "See also: Floods hit the north" is a teaser; "See also the minister's
-    remarks, which contradicted …" begins like one but runs on as prose, so
-    a teaser must be short and must not continue past one sentence.
+    "See also: Floods hit the north" and "See also  Floods hit the north" are
+    teasers; "See also the minister's remarks, which contradicted him." begins
+    like one but is prose: it ends a sentence.
     """
     words = text.split()
     if len(words) > 25:
         return False
-    head, _, rest = text.partition(":")
-    if rest:
-        return True
-    # No colon: "Read more" alone, or "Related stories" alone.
-    return len(words) <= 4
+    _head, colon, _rest = text.partition(":")
+    return bool(colon) or len(words) <= 4 or _is_headline(text)
+
+
+def _is_teaser_header(text: str) -> bool:
+    """A label that introduces a list of links: "Related articles", "Read more:"."""
+    label = text.strip().rstrip(":").strip()
+    return bool(_LINK_BAIT.match(label)) and len(label.split()) <= 4
+
+
+def _is_headline(text: str) -> bool:
+    """A linked headline in a teaser list: short, no closing punctuation."""
+    line = text.strip().lstrip("-–•*· ").strip()
+    return 0 < len(line.split()) <= 20 and not line.endswith((".", "!", "?", '"', "”", ":"))
 
 
 def _repeats(paragraph: str, seen: list[str]) -> bool:
@@ -185,7 +213,7 @@ def parse_timestamp(text: str) -> datetime | None:
     stamp = _TIMESTAMP_PREFIX.sub("", text.strip()).strip()
     stamp = re.sub(r"(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m|$))", r"\1:\2", stamp)
     try:
-        parsed = date_parser.parse(
+        parsed: datetime = date_parser.parse(
             stamp.replace(" at ", " ").replace("|", " "), fuzzy=True, tzinfos=_ZONES
         )
     except (ValueError, OverflowError):

@@ -124,7 +124,10 @@ def _settings(summary_words: int | None) -> Settings:
 
 
 PathsArgument = Annotated[
-    list[Path], typer.Argument(help="Files or folders of articles (txt, md, html, jsonl, json, csv, rss, warc).")
+    list[Path],
+    typer.Argument(
+        help="Files or folders of articles (txt, md, html, jsonl, json, csv, rss, warc)."
+    ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[
@@ -156,9 +159,9 @@ def digest(
 
 @app.command()
 def demo(
-    output: Annotated[
-        Path, typer.Option("--html", help="Where to write the HTML report.")
-    ] = Path("synopsis-demo.html"),
+    output: Annotated[Path, typer.Option("--html", help="Where to write the HTML report.")] = Path(
+        "synopsis-demo.html"
+    ),
     quiet: QuietOption = False,
 ) -> None:
     """Digest the demo corpus that ships with synopsis; print Markdown, write HTML."""
@@ -180,7 +183,10 @@ def ingest(paths: PathsArgument, db: DbOption = DEFAULT_DB, quiet: QuietOption =
     from .archive import Archive
 
     console = _stderr()
-    with Archive.open(db, _settings(None)) as archive, progress_bars(console, not quiet) as progress:
+    with (
+        Archive.open(db, _settings(None)) as archive,
+        progress_bars(console, not quiet) as progress,
+    ):
         result = archive.ingest([str(p) for p in paths], progress)
     console.print(
         f"{len(result.added)} added, {len(result.unchanged)} unchanged, "

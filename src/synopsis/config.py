@@ -36,7 +36,9 @@ class ReadSettings:
     def __post_init__(self) -> None:
         _check_positive("read.max_file_bytes", self.max_file_bytes)
         if self.min_text_chars < 1:
-            raise ConfigError("read.min_text_chars", f"must be at least 1, got {self.min_text_chars!r}")
+            raise ConfigError(
+                "read.min_text_chars", f"must be at least 1, got {self.min_text_chars!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,10 @@ def _select(
         length = len(lines[claim.id].text.split())
         if words + length > settings.summary_words:
             continue
-        if any(float(centroids[claim.id] @ centroids[c.id]) >= settings.redundancy_threshold for c in chosen):
+        if any(
+            float(centroids[claim.id] @ centroids[c.id]) >= settings.redundancy_threshold
+            for c in chosen
+        ):
             continue
         chosen.append(claim)
         words += length
@@ -109,7 +112,9 @@ def representative(
     )
 
 
-def _citations(claim: ClaimGroup, order: Mapping[str, int]) -> tuple[tuple[str, ...], tuple[Citation, ...]]:
+def _citations(
+    claim: ClaimGroup, order: Mapping[str, int]
+) -> tuple[tuple[str, ...], tuple[Citation, ...]]:
     sentences = sorted(claim.sentences, key=lambda s: order.get(s.article_id, 0))
     evidence = tuple(Citation(s.article_id, s.index, s.text) for s in sentences)
     return tuple(dict.fromkeys(s.article_id for s in sentences)), evidence

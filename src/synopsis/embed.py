@@ -48,7 +48,8 @@ def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32, copy=False)
+    normalised: Vectors = (matrix / norms).astype(np.float32, copy=False)
+    return normalised
 
 
 class UseEmbedder:
@@ -129,13 +130,13 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise EmbedderError(
-                "this encoder needs the 'sentence-transformers' package"
-            ) from exc
+            raise EmbedderError("this encoder needs the 'sentence-transformers' package") from exc
         try:
             self._model = SentenceTransformer(name_or_path)
         except Exception as exc:
-            raise EmbedderError(f"cannot load sentence-transformers model {name_or_path!r}: {exc}") from exc
+            raise EmbedderError(
+                f"cannot load sentence-transformers model {name_or_path!r}: {exc}"
+            ) from exc
         self.name = f"sentence-transformers:{name_or_path}"
         self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
 
@@ -170,7 +171,9 @@ def text_key(text: str) -> str:
 class VectorCache(Protocol):
     """Somewhere to keep vectors between calls (memory, the article store)."""
 
-    def get_vectors(self, keys: Sequence[str], model: str) -> dict[str, npt.NDArray[np.float32]]: ...
+    def get_vectors(
+        self, keys: Sequence[str], model: str
+    ) -> dict[str, npt.NDArray[np.float32]]: ...
 
     def put_vectors(self, model: str, vectors: Mapping[str, npt.NDArray[np.float32]]) -> None: ...
 

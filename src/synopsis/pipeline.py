@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
 
-
 from .align import Matrix, align_claims
 from .clean import clean
 from .config import Settings
@@ -105,7 +104,9 @@ class Pipeline:
                 cleaned = article if already_clean else clean(article)
                 prepared = identify_language(segment(cleaned))
             except Exception as exc:  # one bad article never sinks the batch
-                failures.append(Failure(article.source, f"cleaning failed: {type(exc).__name__}: {exc}"))
+                failures.append(
+                    Failure(article.source, f"cleaning failed: {type(exc).__name__}: {exc}")
+                )
                 continue
             if not prepared.sentences:
                 failures.append(Failure(article.source, "no article text left after cleaning"))

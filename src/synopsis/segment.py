@@ -15,10 +15,10 @@ from .records import Article, Sentence
 # Words that end with a period without ending a sentence.
 _ABBREVIATIONS = frozenset(
     """
-    mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
-    sec atty supt insp det messrs mme mlle no nos vol fig op approx est dept univ corp inc ltd
-    co bros jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun vs etc
-    al e g i ie eg cf ca
+    mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon
+    pres sec atty supt insp det messrs mme mlle no nos vol fig op approx est dept univ
+    corp inc ltd co bros jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed
+    thu fri sat sun vs etc al e g i ie eg cf ca
     """.split()
 )
 
@@ -52,7 +52,11 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
     if len(lines) < 2:
         return False
     body = lines[:-1]
-    wrapped = sum(1 for line in body if 40 <= len(line) <= 100 and not line.endswith((".", "!", "?", ":", '"', "”")))
+    wrapped = sum(
+        1
+        for line in body
+        if 40 <= len(line) <= 100 and not line.endswith((".", "!", "?", ":", '"', "”"))
+    )
     return wrapped >= 0.6 * len(body)
 
 

@@ -40,7 +40,8 @@ def document_vector(title: Vector | None, sentences: npt.NDArray[np.float32], le
         raise ValueError("an article needs a title or at least one sentence to get a vector")
     mean = np.mean(np.vstack(parts), axis=0)
     norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm else mean).astype(np.float32)
+    vector: Vector = (mean / norm if norm else mean).astype(np.float32)
+    return vector
 
 
 @dataclass(slots=True)
@@ -72,7 +73,9 @@ class StoryClusterer:
     how ``synopsis ingest`` keeps stories across runs.
     """
 
-    def __init__(self, settings: StorySettings | None = None, states: Iterable[StoryState] = ()) -> None:
+    def __init__(
+        self, settings: StorySettings | None = None, states: Iterable[StoryState] = ()
+    ) -> None:
         self.settings = settings or StorySettings()
         self._stories: dict[str, StoryState] = {}
         self._story_of: dict[str, str] = {}
@@ -172,12 +175,11 @@ def cluster_stories(
         linked.setdefault(link.b, []).append(link.a)
     for article in publication_order(articles):
         if article.id in vectors:
-            clusterer.add(article.id, vectors[article.id], article.published, linked.get(article.id, ()))
+            clusterer.add(
+                article.id, vectors[article.id], article.published, linked.get(article.id, ())
+            )
     by_id = {article.id: article for article in articles}
-    return [
-        build_story(state, by_id, vectors, links)
-        for state in clusterer.stories
-    ]
+    return [build_story(state, by_id, vectors, links) for state in clusterer.stories]
 
 
 def build_story(
@@ -206,5 +208,5 @@ def story_title(members: Sequence[Article], vectors: Mapping[str, Vector], centr
     if not titled:
         first = members[0].sentences[0].text if members and members[0].sentences else ""
         return first[:120]
-    best = max(titled, key=lambda a: (float(vectors[a.id] @ centroid) if a.id in vectors else -1.0))
+    best = max(titled, key=lambda a: float(vectors[a.id] @ centroid) if a.id in vectors else -1.0)
     return best.title or ""

@@ -26,7 +26,9 @@ __all__ = [
 ]
 
 
-def find_copies(articles: Sequence[Article], settings: CopySettings | None = None) -> list[CopyLink]:
+def find_copies(
+    articles: Sequence[Article], settings: CopySettings | None = None
+) -> list[CopyLink]:
     """Every copy link among ``articles``: exact reprints, then near-duplicates.
 
     A pair gets one link, of the strongest kind that holds.

@@ -75,7 +75,9 @@ class NearDuplicateIndex:
         return links
 
 
-def find_near_duplicates(articles: Sequence[Article], settings: CopySettings | None = None) -> list[CopyLink]:
+def find_near_duplicates(
+    articles: Sequence[Article], settings: CopySettings | None = None
+) -> list[CopyLink]:
     """Every near-duplicate pair among ``articles`` (Jaccard ≥ the threshold)."""
     index = NearDuplicateIndex(settings)
     links: list[CopyLink] = []

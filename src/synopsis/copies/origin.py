@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..records import Article
 
 
-def likely_origin(a: Article, b: Article, containment_ab: float | None = None,
-                  containment_ba: float | None = None) -> str | None:
+def likely_origin(
+    a: Article, b: Article, containment_ab: float | None = None, containment_ba: float | None = None
+) -> str | None:
     """The id of the likely original of ``a`` and ``b``, or ``None`` when unclear.
 
     Publication time decides when both are dated and differ. Otherwise a

@@ -118,4 +118,8 @@ def _decode_by_detection(data: bytes) -> Decoded | None:
     best = from_bytes(data).best()
     if best is None:
         return None
-    return Decoded(str(best), best.encoding)
+    text = str(best)
+    # Western text often fits several code pages equally; name the common one.
+    if best.encoding != "cp1252" and _decode_strict(data, "cp1252") == Decoded(text, "cp1252"):
+        return Decoded(text, "cp1252")
+    return Decoded(text, best.encoding)

@@ -9,6 +9,7 @@ HTML snippet (a feed entry) into paragraphs.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,7 +19,7 @@ from trafilatura.settings import Document
 
 from ..records import Failure
 from .decoding import declared_html_charset, decode_or_fail
-from .fields import Draft, Outcome
+from .fields import Draft, Outcome, parse_published
 
 MIN_EXTRACTED_SHARE = 0.25
 """Below this share of the page's ``<p>`` text, trafilatura's extraction is not trusted."""
@@ -29,6 +30,25 @@ _DATE_PARAMS = {
     "extensive_search": False,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+)
+"""``<meta>`` names and properties (lower case) that hold a publication date, best first."""
+
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 _BLOCK_TAGS = frozenset(
     {
@@ -85,6 +105,7 @@ def draft_from_html(
         language=page.language,
         metadata={"extractor": extractor},
     )
+    _set_page_published(draft, page, document)
     _add_document_metadata(draft, document)
     return draft
 
@@ -102,14 +123,19 @@ class PageScan:
     language: str | None = None
     canonical: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    json_ld: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
 
 
 def scan_html(html: str) -> PageScan:
+    """Scan ``html`` with the standard library's lenient parser."""
     scanner = _Scanner()
-    scanner.feed(html)
-    scanner.close()
+    try:
+        scanner.feed(html)
+        scanner.close()
+    except (AssertionError, ValueError):  # badly broken markup: keep what was seen
+        logger.debug("HTML scan stopped early", exc_info=True)
     return scanner.finish()
 
 
@@ -156,9 +182,30 @@ def _same_words(a: str, b: str) -> bool:
     return a.casefold().split() == b.casefold().split()
 
 
+def _set_page_published(draft: Draft, page: PageScan, document: Document) -> None:
+    """The date the page declares (meta tags, JSON-LD), else the one trafilatura found.
+
+    Declared dates come first: trafilatura's date finder prefers a date in the
+    URL, which has no time of day.
+    """
+    candidates = [*_declared_dates(page), *([document.date] if document.date else [])]
+    for raw in candidates:
+        published = parse_published(raw)
+        if published is not None:
+            draft.published = published
+            return
+    if candidates:
+        draft.set_published(candidates[0])
+
+
+def _declared_dates(page: PageScan) -> list[str]:
+    dates = [page.meta[key] for key in _PUBLISHED_META if key in page.meta]
+    for block in page.json_ld:
+        dates.extend(match.group(1) for match in _JSON_LD_PUBLISHED.finditer(block))
+    return dates
+
+
 def _add_document_metadata(draft: Draft, document: Document) -> None:
-    if document.date:
-        draft.set_published(document.date)
     for name, value in (
         ("author", document.author),
         ("description", document.description),
@@ -179,11 +226,14 @@ class _Scanner(HTMLParser):
         self._title: list[str] = []
         self._paragraph: list[str] | None = None
         self._block: list[str] = []
+        self._json_ld: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         if tag in _HIDDEN_TAGS:
             self._hidden += 1
+            if tag == "script" and attributes.get("type", "").strip() == "application/ld+json":
+                self._json_ld = []
         elif tag == "title":
             self._in_title = True
         elif tag == "html" and attributes.get("lang", "").strip():
@@ -192,6 +242,8 @@ class _Scanner(HTMLParser):
             self._add_meta(attributes)
         elif tag == "link" and "canonical" in attributes.get("rel", "").lower().split():
             self.scan.canonical = attributes.get("href", "").strip() or None
+        elif tag == "time" and attributes.get("itemprop", "").lower() == "datepublished":
+            self._add_meta({"itemprop": "datePublished", "content": attributes.get("datetime", "")})
         if tag in _BLOCK_TAGS:
             self._end_block()
         if tag == "p":
@@ -201,6 +253,9 @@ class _Scanner(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN_TAGS:
             self._hidden = max(0, self._hidden - 1)
+            if tag == "script" and self._json_ld is not None:
+                self.scan.json_ld.append("".join(self._json_ld))
+                self._json_ld = None
         elif tag == "title":
             self._in_title = False
         if tag in _BLOCK_TAGS:
@@ -209,6 +264,8 @@ class _Scanner(HTMLParser):
             self._end_paragraph()
 
     def handle_data(self, data: str) -> None:
+        if self._json_ld is not None:
+            self._json_ld.append(data)
         if self._hidden:
             return
         if self._in_title:
@@ -225,7 +282,8 @@ class _Scanner(HTMLParser):
         return self.scan
 
     def _add_meta(self, attributes: dict[str, str]) -> None:
-        key = (attributes.get("property") or attributes.get("name") or "").strip().lower()
+        names = ("property", "name", "itemprop")
+        key = next((attributes[n] for n in names if attributes.get(n)), "").strip().lower()
         content = attributes.get("content", "").strip()
         if key and content:
             self.scan.meta.setdefault(key, content)

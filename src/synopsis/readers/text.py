@@ -11,8 +11,9 @@ from .fields import Draft, Outcome
 
 MAX_TITLE_CHARS = 200
 
-# A sentence end followed by more text on the same line: "Rain fell. Then…".
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+\S")
+# A full stop ending a word, then more text on the same line: "Rain fell. Then…".
+# Headlines may hold "?" or "!" mid-line; "Mr. Smith" and "U.S. vote" are no break.
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\.[\"'”’)\]]*\s+\S")
 _NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 _ATX_HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+?)(?:\s+#+)?\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^(?:={3,}|-{3,})\s*$")
@@ -37,7 +38,7 @@ def _read_text_file(data: bytes, source: str, path: str, *, markdown: bool) -> D
 def split_title(text: str, *, markdown: bool = False) -> tuple[str | None, str]:
     """``(title, body)``: the first non-empty line is the title if it looks like one.
 
-    A title is at most :data:`MAX_TITLE_CHARS` characters, holds no sentence end
+    A title is at most :data:`MAX_TITLE_CHARS` characters, holds no full stop
     followed by more text, does not end like a sentence (``.``, ``,``, ``;``,
     ``:``), has body text after it, and is not the first line of a wrapped
     paragraph (followed directly by a line starting in lower case). In

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -24,6 +25,7 @@ from .html import draft_from_html_bytes
 _MISSING = (
     "reading WARC files needs the 'warcio' package, which is not installed (pip install warcio)"
 )
+_GZIP_MAGIC = b"\x1f\x8b"
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 
 
@@ -31,6 +33,9 @@ def read_warc(data: bytes, source: str, path: str) -> Iterator[Outcome]:
     archive = _import_archive_iterator()
     if archive is None:
         yield Failure(source, _MISSING)
+        return
+    if not _starts_like_warc(data):
+        yield Failure(source, "not a valid WARC file: it does not start with a WARC/1.x record")
         return
     records = iter(archive.ArchiveIterator(io.BytesIO(data)))
     pages = 0
@@ -57,6 +62,17 @@ def _import_archive_iterator() -> ModuleType | None:
         return importlib.import_module("warcio.archiveiterator")
     except ImportError:
         return None
+
+
+def _starts_like_warc(data: bytes) -> bool:
+    """True when the (possibly gzipped) data opens with a ``WARC/`` version line."""
+    head = data[:4096]
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith(b"WARC/")
 
 
 def _damaged(source: str, number: int, exc: Exception) -> Failure:

@@ -98,15 +98,25 @@ def _story(
             f"{article['language'] or '?'}; source group {group_of.get(article_id, '?')}){where}"
         )
         for link in copies:
-            other = link["b"] if link["a"] == article_id else link["a"] if link["b"] == article_id else None
+            other = (
+                link["b"]
+                if link["a"] == article_id
+                else link["a"]
+                if link["b"] == article_id
+                else None
+            )
             if other in marker:
                 lines.append(f"   - {link['kind']} of [{marker[other]}] ({link['score']:.2f})")
         if article["removed"]:
             kinds = sorted({r["kind"] for r in article["removed"]})
-            lines.append(f"   - cleaning removed {len(article['removed'])} paragraph(s): {', '.join(kinds)}")
+            lines.append(
+                f"   - cleaning removed {len(article['removed'])} paragraph(s): {', '.join(kinds)}"
+            )
     lines.append("")
     return lines
 
 
 def _is_web_url(url: str | None) -> bool:
-    return bool(url) and str(url).lower().startswith(("http://", "https://")) and " " not in str(url)
+    return (
+        bool(url) and str(url).lower().startswith(("http://", "https://")) and " " not in str(url)
+    )

@@ -1,0 +1,101 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import demo_truths as truths
+from synopsis.cli import app
+
+runner = CliRunner()
+
+GOOD = (
+    "Harbour reopens\n\nThe harbour of Brennstad reopened on Monday after a week of repairs, "
+    "the port authority said. Ships queued outside the breakwater overnight.\n"
+)
+
+
+@pytest.fixture()
+def mixed_folder(tmp_path: Path) -> Path:
+    (tmp_path / "good.txt").write_text(GOOD)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 300)
+    return tmp_path
+
+
+def test_digest_exit_code_1_lists_failures_and_digests_the_rest(mixed_folder: Path) -> None:
+    result = runner.invoke(app, ["digest", "-q", "--format", "json", str(mixed_folder)])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    failed = {Path(f["input"]).name: f["reason"] for f in data["failures"]}
+    assert set(failed) == {"empty.txt", "binary.txt"}
+    assert all(failed.values())
+    assert [a["title"] for a in data["articles"]] == ["Harbour reopens"]
+    assert "empty.txt" in result.stderr and "binary.txt" in result.stderr
+
+
+def test_digest_markdown_to_file(mixed_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "digest.md"
+    result = runner.invoke(app, ["digest", "-q", str(mixed_folder / "good.txt"), "-o", str(out)])
+    assert result.exit_code == 0
+    text = out.read_text()
+    assert text.startswith("# synopsis digest") and "The harbour of Brennstad reopened" in text
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["digest", "--format", "pdf", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["digest", "--summary-words", "0", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["nonsense"]).exit_code == 2
+
+
+def test_missing_path_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(GOOD)
+    result = runner.invoke(
+        app, ["digest", "-q", str(tmp_path / "good.txt"), str(tmp_path / "missing.txt")]
+    )
+    assert result.exit_code == 1
+    assert "missing.txt" in result.stderr
+
+
+def test_demo_prints_markdown_and_writes_html(tmp_path: Path) -> None:
+    html = tmp_path / "demo.html"
+    result = runner.invoke(app, ["demo", "-q", "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# synopsis digest")
+    assert "independent source" in result.stdout
+    page = html.read_text()
+    assert "<html" in page and "Aurelia Star" in page
+
+
+def test_ingest_stories_show_round_trip(tmp_path: Path) -> None:
+    from synopsis.demo import corpus_path
+
+    db = tmp_path / "news.db"
+    first = runner.invoke(app, ["ingest", "-q", "--db", str(db), str(corpus_path())])
+    assert first.exit_code == 0, first.output
+    assert f"{truths.ARTICLE_COUNT} added" in first.stderr
+    again = runner.invoke(app, ["ingest", "-q", "--db", str(db), str(corpus_path())])
+    assert f"0 added, {truths.ARTICLE_COUNT} unchanged" in again.stderr
+    listing = runner.invoke(app, ["stories", "--db", str(db), "--format", "json"])
+    stories = json.loads(listing.stdout)
+    assert len(stories) == len(truths.ALL_STORIES)
+    main = max(stories, key=lambda s: s["articles"])
+    shown = runner.invoke(app, ["show", main["id"], "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["stories"][0]["id"] == main["id"]
+    assert data["stories"][0]["independent_sources"] == main["independent_sources"]
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    for line in data["stories"][0]["summary"]:
+        assert line["text"] in texts[line["article"]]
+
+
+def test_show_unknown_story_and_missing_db(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["stories", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code != 0
+    assert "no such store" in str(missing.exception) or "no such store" in missing.output
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("synopsis ")
