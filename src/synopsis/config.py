@@ -46,11 +46,13 @@ class EmbedSettings:
     """Which sentence encoder to use.
 
     ``model`` is ``"use-multilingual"`` (the packaged multilingual Universal
-    Sentence Encoder), ``"onnx:DIR"`` (a sentence-transformers style ONNX
-    export with its ``tokenizer.json``) or ``"sentence-transformers:NAME_OR_PATH"``.
+    Sentence Encoder), ``"onnx:PATH"`` (a sentence-transformers style ONNX
+    export; ``tokenizer`` names its ``tokenizer.json`` when that is not beside
+    it) or ``"sentence-transformers:NAME_OR_PATH"``.
     """
 
     model: str = "use-multilingual"
+    tokenizer: str = ""
     threads: int = 2
     batch_size: int = 64
 

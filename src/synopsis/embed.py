@@ -6,9 +6,10 @@ the package, 16 languages). Others are chosen by name in
 :class:`~synopsis.config.EmbedSettings`:
 
 - ``use-multilingual``: the default;
-- ``onnx:DIR``: a sentence-transformers model exported to ONNX (``DIR`` holds
-  ``model.onnx`` or another ``*.onnx`` file and ``tokenizer.json``), run with
-  onnxruntime (``pip install synopsis[onnx]``);
+- ``onnx:PATH``: a sentence-transformers model exported to ONNX (an ``.onnx``
+  file, or a folder holding one), with its ``tokenizer.json`` beside it or
+  named by ``EmbedSettings.tokenizer``, run with onnxruntime
+  (``pip install synopsis[onnx]``);
 - ``sentence-transformers:NAME_OR_PATH``: any sentence-transformers model by
   path (or by hub name where a network exists).
 
@@ -79,18 +80,23 @@ class UseEmbedder:
 
 
 class OnnxEmbedder:
-    """A sentence-transformers model exported to ONNX: mean pooling, L2 norm."""
+    """A sentence-transformers model exported to ONNX: mean pooling, L2 norm.
 
-    def __init__(self, directory: str | Path, threads: int = 2, max_tokens: int = 256) -> None:
-        folder = Path(directory)
-        if not folder.is_dir():
-            raise EmbedderError(f"ONNX model folder not found: {folder}")
-        models = sorted(folder.glob("*.onnx"))
-        tokenizer_file = folder / "tokenizer.json"
-        if not models:
-            raise EmbedderError(f"no .onnx file in {folder}")
+    ``model`` is an ``.onnx`` file or a folder holding one; ``tokenizer`` is
+    the model's ``tokenizer.json`` (by default the one beside the model).
+    """
+
+    def __init__(
+        self,
+        model: str | Path,
+        tokenizer: str | Path | None = None,
+        threads: int = 2,
+        max_tokens: int = 256,
+    ) -> None:
+        model_file = _onnx_file(Path(model))
+        tokenizer_file = Path(tokenizer) if tokenizer else model_file.parent / "tokenizer.json"
         if not tokenizer_file.is_file():
-            raise EmbedderError(f"no tokenizer.json in {folder}")
+            raise EmbedderError(f"tokenizer not found: {tokenizer_file}")
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -99,14 +105,15 @@ class OnnxEmbedder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(
-            str(models[0]), options, providers=["CPUExecutionProvider"]
+            str(model_file), options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.enable_padding()
-        self.name = f"onnx:{folder.name}"
-        self.dim = int(self._session.get_outputs()[0].shape[-1])
+        self.name = f"onnx:{model_file.parent.name}/{model_file.name}"
+        width = self._session.get_outputs()[0].shape[-1]
+        self.dim = int(width) if isinstance(width, int) else len(self.encode(["probe"])[0])
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -146,6 +153,17 @@ class SentenceTransformerEmbedder:
         return normalise_rows(self._model.encode(list(texts), convert_to_numpy=True))
 
 
+def _onnx_file(path: Path) -> Path:
+    if path.is_file():
+        return path
+    if path.is_dir():
+        models = sorted(path.glob("*.onnx"))
+        if models:
+            return models[0]
+        raise EmbedderError(f"no .onnx file in {path}")
+    raise EmbedderError(f"ONNX model not found: {path}")
+
+
 def load_embedder(settings: EmbedSettings | None = None) -> Embedder:
     """The encoder named by ``settings.model``."""
     settings = settings or EmbedSettings()
@@ -154,7 +172,7 @@ def load_embedder(settings: EmbedSettings | None = None) -> Embedder:
         return UseEmbedder(threads=settings.threads, batch_size=settings.batch_size)
     kind, _, target = model.partition(":")
     if kind == "onnx" and target:
-        return OnnxEmbedder(target, threads=settings.threads)
+        return OnnxEmbedder(target, settings.tokenizer, threads=settings.threads)
     if kind == "sentence-transformers" and target:
         return SentenceTransformerEmbedder(target)
     raise EmbedderError(

@@ -1,0 +1,5 @@
+"""``python -m synopsis``: the command line."""
+
+from .cli import main
+
+main()
