@@ -41,6 +41,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+eval_app = typer.Typer(
+    help="Measure synopsis on gold data, side by side with baselines.", no_args_is_help=True
+)
+app.add_typer(eval_app, name="eval")
+
 DEFAULT_DB = Path("synopsis.db")
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 

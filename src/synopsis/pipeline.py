@@ -67,6 +67,8 @@ class Pipeline:
         """Read ``items`` and produce the full report."""
         progress = progress or _no_progress
         read = read_inputs(items, self.settings.read, on_progress=_reading_progress(progress))
+        inputs = len(read.articles) + len(read.failures) + len(read.skipped)
+        progress("read", inputs, inputs)
         prepared = self.prepare(read.articles, progress)
         links = find_copies(prepared.articles, self.settings.copies)
         progress("stories", 0, 1)
@@ -166,7 +168,7 @@ def _reading_progress(progress: Progress) -> Callable[[str], None]:
     def advance(_name: str) -> None:
         nonlocal count
         count += 1
-        progress("read", count, 0)
+        progress("read", count, 0)  # the number of records is unknown until read
 
     return advance
 
