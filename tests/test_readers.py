@@ -773,3 +773,31 @@ def test_parse_published(raw: str, expected: datetime | None) -> None:
     assert parsed == expected
     if parsed is not None and expected is not None:
         assert parsed.utcoffset() == expected.utcoffset()
+
+
+def test_warc_size_limit_applies_per_record_not_per_file(tmp_path: Path) -> None:
+    import random
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = write_warc(tmp_path / "crawl.warc.gz")
+    noise = random.Random(3).randbytes(200_000)  # incompressible: makes the file large
+    with path.open("ab") as handle:  # WARC files may be concatenated
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(
+            writer.create_warc_record(
+                "https://dailyplanet.example/photo.jpg",
+                "response",
+                payload=BytesIO(noise),
+                http_headers=headers,
+            )
+        )
+    limit = 100_000
+    assert path.stat().st_size > limit > len(PAGE.encode("utf-8"))
+    roomy = read_inputs([path], ReadSettings(max_file_bytes=limit))
+    assert len(roomy.articles) == 1 and not roomy.failures  # a file over the limit still streams
+    tight = read_inputs([path], ReadSettings(max_file_bytes=50))
+    assert tight.failures and all("record too large" in f.reason for f in tight.failures)
+    assert all(f.input.startswith(str(path) + ":") for f in tight.failures)

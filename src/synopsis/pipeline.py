@@ -20,7 +20,7 @@ from .digest import build_digest
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .language import identify_language
 from .readers import read_inputs
-from .records import Article, CopyLink, Digest, Failure, Story
+from .records import Article, Digest, Failure, Story
 from .report import Report
 from .segment import segment
 from .stories import Vector, cluster_stories, document_vector
@@ -173,10 +173,4 @@ def _reading_progress(progress: Progress) -> Callable[[str], None]:
     return advance
 
 
-def links_among(links: Iterable[CopyLink], article_ids: Iterable[str]) -> list[CopyLink]:
-    """The copy links whose two ends are both in ``article_ids``."""
-    wanted = set(article_ids)
-    return [link for link in links if link.a in wanted and link.b in wanted]
-
-
-__all__ = ["InputItem", "Pipeline", "Prepared", "Progress", "links_among"]
+__all__ = ["InputItem", "Pipeline", "Prepared", "Progress"]

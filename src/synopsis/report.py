@@ -105,7 +105,8 @@ def _evidence(evidence: tuple[Citation, ...]) -> list[dict[str, Any]]:
     return [{"article": c.article, "sentence": c.sentence, "text": c.text} for c in evidence]
 
 
-def summary_line_to_dict(line: SummaryLine) -> dict[str, Any]:
+def line_to_dict(line: SummaryLine | Fact) -> dict[str, Any]:
+    """A summary line or a fact: the same cited-sentence shape in the contract."""
     return {
         "text": line.text,
         "article": line.article,
@@ -113,17 +114,6 @@ def summary_line_to_dict(line: SummaryLine) -> dict[str, Any]:
         "citations": list(line.citations),
         "independent_support": line.independent_support,
         "evidence": _evidence(line.evidence),
-    }
-
-
-def fact_to_dict(fact: Fact) -> dict[str, Any]:
-    return {
-        "text": fact.text,
-        "article": fact.article,
-        "sentence": fact.sentence,
-        "citations": list(fact.citations),
-        "independent_support": fact.independent_support,
-        "evidence": _evidence(fact.evidence),
     }
 
 
@@ -137,6 +127,6 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "source_groups": [list(g) for g in story.source_groups],
         "first_published": _iso(story.first_published),
         "last_published": _iso(story.last_published),
-        "summary": [summary_line_to_dict(line) for line in digest.summary],
-        "facts": [fact_to_dict(fact) for fact in digest.facts],
+        "summary": [line_to_dict(line) for line in digest.summary],
+        "facts": [line_to_dict(fact) for fact in digest.facts],
     }

@@ -22,7 +22,7 @@ from .files import InputFile, expand_input, file_format, load_bytes, unsupported
 from .html import read_html
 from .structured import read_csv, read_json, read_jsonl
 from .text import read_markdown, read_txt
-from .warc import read_warc
+from .warc import read_warc, read_warc_file
 
 Reader = Callable[[bytes, str, str], Iterable[Outcome]]
 """A format reader: ``(data, input name, path) -> outcomes``, one per record."""
@@ -43,6 +43,8 @@ READERS: dict[str, Reader] = {
 }
 
 _BINARY_FORMATS = frozenset({".warc", ".warc.gz"})
+# Read record by record from disk, with the size limit per record, not per file.
+_STREAMED_FORMATS = _BINARY_FORMATS
 """Formats whose files are not text, so the binary check does not apply."""
 
 
@@ -102,6 +104,9 @@ def read_file(entry: InputFile, settings: ReadSettings) -> Iterator[Outcome]:
     if extension is None:
         reason = unsupported_reason(entry.path) if entry.path.exists() else "file not found"
         yield Failure(entry.name, reason)
+        return
+    if extension in _STREAMED_FORMATS:
+        yield from read_warc_file(entry.path, entry.name, settings.max_file_bytes)
         return
     data = load_bytes(entry.path, entry.name, settings.max_file_bytes)
     if isinstance(data, Failure):

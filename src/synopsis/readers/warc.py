@@ -6,6 +6,9 @@ record's ``WARC-Target-URI``; the date is the page's own, else the
 ``WARC-Date`` (kept as ``metadata["warc_date"]``). Other records (requests,
 metadata, images, scripts) are not articles and are passed over; a response
 with an HTTP error status is skipped.
+
+Archives are streamed record by record (crawl archives run to gigabytes), so
+the size limit applies to each record's payload, not to the file.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import io
 import re
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..records import Failure, Skip
 from .fields import Draft, Outcome
@@ -30,14 +34,40 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 
 
 def read_warc(data: bytes, source: str, path: str) -> Iterator[Outcome]:
+    """The pages of an archive already in memory."""
+    yield from read_warc_stream(io.BytesIO(data), source, path)
+
+
+def read_warc_file(file: Path, source: str, max_record_bytes: int) -> Iterator[Outcome]:
+    """The pages of an archive on disk, streamed; each payload at most ``max_record_bytes``."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        yield Failure(source, "file not found")
+        return
+    except OSError as exc:
+        yield Failure(source, f"cannot read file: {exc.strerror or exc}")
+        return
+    with handle:
+        yield from read_warc_stream(handle, source, str(file), max_record_bytes)
+
+
+def read_warc_stream(
+    stream: BinaryIO, source: str, path: str, max_record_bytes: int | None = None
+) -> Iterator[Outcome]:
     archive = _import_archive_iterator()
     if archive is None:
         yield Failure(source, _MISSING)
         return
-    if not _starts_like_warc(data):
+    head = stream.read(4096)
+    if not head:
+        yield Failure(source, "empty file")
+        return
+    if not _starts_like_warc(head):
         yield Failure(source, "not a valid WARC file: it does not start with a WARC/1.x record")
         return
-    records = iter(archive.ArchiveIterator(io.BytesIO(data)))
+    stream.seek(0)
+    records = iter(archive.ArchiveIterator(stream))
     pages = 0
     number = 0
     while True:
@@ -49,7 +79,7 @@ def read_warc(data: bytes, source: str, path: str) -> Iterator[Outcome]:
         if record is None:
             break
         number += 1
-        outcome = _read_record(record, f"{source}:{number}", path)
+        outcome = _read_record(record, f"{source}:{number}", path, max_record_bytes)
         if outcome is not None:
             pages += 1
             yield outcome
@@ -81,7 +111,9 @@ def _damaged(source: str, number: int, exc: Exception) -> Failure:
     return Failure(f"{source}:{number}", f"damaged WARC record: {exc}")
 
 
-def _read_record(record: Any, name: str, path: str) -> Outcome | None:
+def _read_record(
+    record: Any, name: str, path: str, max_bytes: int | None = None
+) -> Outcome | None:
     """The outcome of one WARC record; ``None`` for records that are not HTML pages."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
@@ -92,9 +124,13 @@ def _read_record(record: Any, name: str, path: str) -> Outcome | None:
     if status and not status.startswith("2"):
         return Skip(name, f"HTTP status {status}")
     try:
-        payload: bytes = record.content_stream().read()
+        payload: bytes = record.content_stream().read(
+            max_bytes + 1 if max_bytes is not None else -1
+        )
     except Exception as exc:  # a truncated or badly compressed payload
         return Failure(name, f"damaged WARC record: {exc}")
+    if max_bytes is not None and len(payload) > max_bytes:
+        return Failure(name, f"record too large (over {max_bytes:,} bytes)")
     if not payload.strip():
         return Failure(name, "empty response")
     url = _header(record, "WARC-Target-URI")
