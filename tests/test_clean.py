@@ -1,9 +1,11 @@
+from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 import demo_truths as truths
-from synopsis.clean import classify_junk, clean, parse_timestamp
+from synopsis.clean import check_removals, classify_junk, clean, parse_timestamp
 from synopsis.demo import corpus_path
 from synopsis.readers import read_inputs
 from synopsis.records import Article, RemovalKind
@@ -128,3 +130,97 @@ def test_demo_messy_page_cleans_to_its_article_paragraphs() -> None:
         assert paragraph in done.text
     for _first, second in truths.MESSY_PAGE_DUPLICATED:
         assert removed.get(second) == "duplicate-paragraph"
+
+
+def test_caption_style_line_is_removed_but_a_sentence_is_not() -> None:
+    caption = "The mayor meets with flood victims at the town hall in Brennstad"
+    sentence = "The mayor meets with flood victims at the town hall in Brennstad on Friday."
+    assert classify_junk(caption) is RemovalKind.CAPTION
+    assert classify_junk(sentence) is None
+    assert classify_junk("During his visit, the minister raised the issue of funding") is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        (
+            "MARRENDAL, Kaldemark, March 14 (Nordpress) \u2013 ",
+            "MARRENDAL, Kaldemark, March 14 (Nordpress) \u2013",
+        ),
+        ("WASHINGTON (AP) \u2014 ", "WASHINGTON (AP) \u2014"),
+        ("Beijing.- ", "Beijing.-"),
+        ("Brennstad, April 26, 2024 (Reuters) - ", "Brennstad, April 26, 2024 (Reuters) -"),
+    ],
+)
+def test_dateline_is_split_off_the_first_paragraph(opening: str, dateline: str) -> None:
+    body = "At least 14 people were killed when the ferry capsized in strong winds."
+    done = clean(article(opening + body, "Rescuers worked through the night."))
+    assert done.text.split("\n\n")[0] == body
+    assert [(r.kind, r.text) for r in done.removed] == [(RemovalKind.DATELINE, dateline)]
+
+
+def test_dateline_with_a_year_sets_published() -> None:
+    done = clean(
+        article("Brennstad, April 26, 2024 (Reuters) - The river rose two metres overnight.")
+    )
+    assert done.published == datetime(2024, 4, 26, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Anna Berg - the mayor - said the town would rebuild.",
+        "The Mayor, Anna Berg, said: the town will rebuild.",
+        "NATO said on Friday that it would send more ships.",
+    ],
+)
+def test_no_dateline_in_ordinary_openings(opening: str) -> None:
+    done = clean(article(opening))
+    assert done.text == opening
+    assert done.removed == []
+
+
+def test_template_repeats_and_short_repeated_lines_stay() -> None:
+    question = "What inspired you to start cooking for other people at home?"
+    paragraphs = [
+        "Three cooks answered our questions this week.",
+        question,
+        "My grandmother did, and she still does.",
+        question,
+        "Travelling in Georgia as a student, mostly.",
+        question,
+        "Honestly, hunger at the end of long shifts.",
+        "Eat every two hours",
+        "A small breakfast keeps you going until lunch.",
+        "Eat every two hours",
+    ]
+    done = clean(article(*paragraphs))
+    assert done.text.split("\n\n") == paragraphs
+    assert done.removed == []
+
+
+def test_long_paragraph_doubled_far_away_is_removed() -> None:
+    long = (
+        "The state attorney general is investigating the company amid layoffs, and the company "
+        "confirmed that it had received a request for documents last week."
+    )
+    filler = [f"Paragraph number {n} of the article says something different." for n in range(6)]
+    done = clean(article(long, *filler, long))
+    assert done.text.split("\n\n") == [long, *filler]
+    assert [r.kind for r in done.removed] == [RemovalKind.DUPLICATE_PARAGRAPH]
+
+
+def test_seed_removals_hold_no_article_text(seeds: list[Path]) -> None:
+    articles = [clean(a) for a in read_inputs(seeds).articles]
+    checks = check_removals(articles)
+    assert [c for c in checks if c.suspect] == []
+    kinds = {Path(a.path or "").name[:3]: Counter(str(r.kind) for r in a.removed) for a in articles}
+    assert kinds["000"]["duplicate-paragraph"] == 5
+    assert kinds["000"]["caption"] == 3
+    assert kinds["001"] == Counter({"dateline": 1, "hashtags": 1, "timestamp": 1})
+    assert kinds["004"]["link-bait"] == 2 and kinds["004"]["comment-form"] == 2
+    assert not kinds["002"] and not kinds["003"]
+    # Every doubled paragraph of seed 000 now appears once.
+    seed = next(a for a in articles if Path(a.path or "").name.startswith("000"))
+    keys = [" ".join(p.casefold().split()) for p in seed.text.split("\n\n")]
+    assert len(keys) == len(set(keys))

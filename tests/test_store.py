@@ -249,7 +249,7 @@ def test_foreign_keys_are_enforced(store: SQLiteStore) -> None:
 
 def test_schema_version_is_stored(db: Path) -> None:
     with SQLiteStore(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 1
+        assert store.schema_version == SCHEMA_VERSION == 2
     assert MIGRATIONS[-1][0] == SCHEMA_VERSION
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -268,8 +268,10 @@ def test_newer_schema_version_raises_schema_error(db: Path) -> None:
     assert f"version {SCHEMA_VERSION}" in message
 
 
+NEXT = SCHEMA_VERSION + 1  # a migration after the last shipped one
+
 V2 = (
-    2,
+    NEXT,
     """
     ALTER TABLE articles ADD COLUMN section TEXT;
     CREATE TABLE v2_runs (n INTEGER);  -- fails if the migration runs twice
@@ -279,38 +281,38 @@ V2 = (
 
 
 def test_injected_migration_is_applied_exactly_once(db: Path) -> None:
-    SQLiteStore(db).close()  # a version 1 store
+    SQLiteStore(db).close()  # a store at the shipped version
     migrations = [*MIGRATIONS, V2]
     with SQLiteStore(db, migrations=migrations) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == NEXT
     with SQLiteStore(db, migrations=migrations) as store:  # reopening applies nothing
-        assert store.schema_version == 2
+        assert store.schema_version == NEXT
     with sqlite3.connect(db) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
         runs = conn.execute("SELECT COUNT(*) FROM v2_runs").fetchone()[0]
     assert "section" in columns
     assert runs == 1
-    with pytest.raises(SchemaError):  # the version 1 code no longer opens it
+    with pytest.raises(SchemaError):  # the shipped code no longer opens it
         SQLiteStore(db)
 
 
 def test_fresh_store_applies_all_migrations(db: Path) -> None:
     with SQLiteStore(db, migrations=[*MIGRATIONS, V2]) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == NEXT
         store.add_articles([make_article(1)])
         assert store.get_article("a1") == make_article(1)
 
 
 def test_failed_migration_is_rolled_back(db: Path) -> None:
     SQLiteStore(db).close()
-    broken = (2, "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")
-    with pytest.raises(StoreError, match="migration to schema version 2"):
+    broken = (NEXT, "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")
+    with pytest.raises(StoreError, match=f"migration to schema version {NEXT}"):
         SQLiteStore(db, migrations=[*MIGRATIONS, broken])
     with sqlite3.connect(db) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in tables
     with SQLiteStore(db) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == SCHEMA_VERSION
 
 
 def test_non_sqlite_file_is_a_store_error_naming_it(tmp_path: Path) -> None:

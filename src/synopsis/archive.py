@@ -19,17 +19,30 @@ import numpy as np
 from .align import align_claims
 from .config import Settings
 from .copies import find_copies
-from .digest import build_digest
+from .digest import build_digest, make_comparison
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import StoreError
 from .pipeline import InputItem, Pipeline, Progress
 from .readers import read_inputs
 from .records import Article, CopyLink, Failure, Skip
 from .report import Report
+from .segment import segment
 from .store import SQLiteStore, Store, StoryRow
-from .stories import StoryClusterer, StoryState, Vector, build_story, publication_order
+from .stories import (
+    Merge,
+    StoryClusterer,
+    StoryState,
+    Vector,
+    build_story,
+    linked_articles,
+    publication_order,
+)
+from .stories.representation import article_terms
 
 _DOCUMENT_KEY = "doc:"
+# The clusterer's term statistics, kept in the vector table under a model name of their own.
+_TERMS_MODEL = "synopsis.stories.terms"
+_TERMS_KEY = "document-frequencies"
 
 
 @dataclass(slots=True)
@@ -148,12 +161,16 @@ class Archive:
 
     def _link_copies(self, new: Sequence[Article], progress: Progress | None) -> list[CopyLink]:
         new_ids = {a.id for a in new}
-        everything = [a for a in self.store.iter_articles() if a.id not in new_ids] + list(new)
+        stored = [segment(a) for a in self.store.iter_articles() if a.id not in new_ids]
+        everything = stored + list(new)
         if progress:
             progress("copies", 0, 1)
+        # Rewrites and translations need sentence vectors; stored ones come from the cache.
+        encode = self.pipeline.embedder.encode
+        vectors = {a.id: encode([s.text for s in a.sentences]) for a in everything if a.sentences}
         links = [
             link
-            for link in find_copies(everything, self.settings.copies)
+            for link in find_copies(everything, self.settings.copies, vectors)
             if link.a in new_ids or link.b in new_ids
         ]
         self.store.save_copies(links)
@@ -164,34 +181,53 @@ class Archive:
     def _assign_stories(
         self, new: Sequence[Article], vectors: dict[str, Vector], links: Sequence[CopyLink]
     ) -> list[str]:
+        """Put the new articles into stories, save the stories they touched, record merges.
+
+        The clusterer is rebuilt from the stored stories and term statistics,
+        so ingesting in several runs gives the stories of one run.
+        """
         centroids = self.store.story_centroids()
         states = [self._state(row, centroids.get(row.id)) for row in self.store.list_stories()]
-        clusterer = StoryClusterer(self.settings.stories, states)
-        linked: dict[str, list[str]] = {}
-        for link in links:
-            linked.setdefault(link.a, []).append(link.b)
-            linked.setdefault(link.b, []).append(link.a)
+        saved_terms = self.store.get_vectors([_TERMS_KEY], _TERMS_MODEL).get(_TERMS_KEY)
+        settings = self.settings.stories
+        if saved_terms is not None and saved_terms.shape[0] != settings.term_buckets + 1:
+            raise StoreError(
+                f"the store's story term statistics have {saved_terms.shape[0] - 1} buckets but "
+                f"stories.term_buckets is {settings.term_buckets}; keep the setting of the store"
+            )
+        clusterer = StoryClusterer(settings, states, saved_terms)
+        linked = linked_articles(links)
         touched: list[str] = []
         for article in publication_order(new):
             story_id = clusterer.add(
-                article.id, vectors[article.id], article.published, linked.get(article.id, ())
+                article.id,
+                vectors[article.id],
+                article.published,
+                linked.get(article.id, ()),
+                terms=article_terms(article, settings.term_buckets),
+                language=article.language,
             )
             if story_id not in touched:
                 touched.append(story_id)
-        by_id = {s.id: s for s in clusterer.stories}
-        for story_id in touched:
-            self._save_state(by_id[story_id])
-        return touched
+        live = {s.id: s for s in clusterer.stories}
+        final = _merge_targets(clusterer.merges)
+        stored = {row.id for row in self.store.list_stories()}
+        for story_id in dict.fromkeys(final.get(t, t) for t in touched):
+            self._save_state(live[story_id])
+        for gone, into in final.items():
+            if gone in stored:
+                self.store.record_merge(gone, into)
+        self.store.put_vectors(_TERMS_MODEL, {_TERMS_KEY: clusterer.term_statistics()})
+        return [story_id for story_id in dict.fromkeys(final.get(t, t) for t in touched)]
 
     def _state(self, row: StoryRow, centroid: Vector | None) -> StoryState:
-        extra = self.store.story_state(row.id) or {}
-        return StoryState(
-            id=row.id,
-            article_ids=list(row.article_ids),
-            vector_sum=centroid if centroid is not None else np.zeros(1, dtype=np.float32),
-            first_published=row.first_published,
-            last_published=row.last_published,
-            last_sequence=int(extra.get("last_sequence", 0)),
+        return StoryState.from_saved(
+            row.id,
+            row.article_ids,
+            centroid if centroid is not None else np.zeros(1, dtype=np.float32),
+            row.first_published,
+            row.last_published,
+            self.store.story_state(row.id) or {},
         )
 
     def _save_state(self, state: StoryState) -> None:
@@ -208,7 +244,7 @@ class Archive:
             story.article_ids,
             story.first_published,
             story.last_published,
-            state.vector_sum,
+            state.vector_sum.astype(np.float32),
             {**state.to_state(), "independent_sources": story.independent_sources},
         )
 
@@ -247,10 +283,25 @@ class Archive:
         state = self._state(row, np.sum(np.vstack(vectors), axis=0) if vectors else None)
         story = build_story(state, by_id, prepared.document_vectors, links)
         claims = align_claims(story, by_id, prepared.sentence_vectors, self.settings.align)
-        digest = build_digest(story, claims, by_id, prepared.sentence_vectors, self.settings.digest)
+        comparison = make_comparison(self.settings, self.pipeline.embedder.encode)
+        digest = build_digest(
+            story, claims, by_id, prepared.sentence_vectors, self.settings.digest, comparison
+        )
         return Report(
             articles=prepared.articles, copies=links, digests=[digest], failures=prepared.failures
         )
+
+
+def _merge_targets(merges: Sequence[Merge]) -> dict[str, str]:
+    """Each merged-away story id mapped to the live story that finally holds its articles."""
+    into = {merge.from_id: merge.into_id for merge in merges}
+    final: dict[str, str] = {}
+    for gone in into:
+        target = into[gone]
+        while target in into:
+            target = into[target]
+        final[gone] = target
+    return final
 
 
 __all__ = ["Archive", "IngestResult", "StoryListing"]

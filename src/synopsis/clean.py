@@ -11,13 +11,15 @@ section shows, …").
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import ftfy
 from dateutil import parser as date_parser
 from rapidfuzz import fuzz
 
+from .quality import artefact_count, assess
 from .records import Article, Removal, RemovalKind, normalise_for_hash
 from .segment import join_paragraphs, split_paragraphs
 
@@ -100,19 +102,60 @@ _ZONES = {
 # one with a word changed) score at least this on rapidfuzz's ratio (0–100).
 _NEAR_DUPLICATE_RATIO = 90.0
 _SHORT_WIDGET_WORDS = 12
+# A doubled paragraph is a scraping artefact when the copy follows within a
+# few paragraphs. Short lines (headings, recipe labels) and lines a page
+# repeats three times or more (an interview's questions, a template) are
+# structure, not doubling: they stay.
+_DUPLICATE_WINDOW = 4
+_DUPLICATE_MIN_WORDS = 6
+# A long paragraph repeated word for word is doubled wherever the copy is
+# (a scraper that pasted the whole body twice).
+_ANYWHERE_MIN_WORDS = 15
+_NEAR_DUPLICATE_MIN_WORDS = 10
+_TEMPLATE_REPEATS = 3
+
+# A photo caption pasted into the body: a present-tense "X meets with Y at Z"
+# line with no closing punctuation (article sentences end with one).
+_CAPTION_STYLE = re.compile(
+    r"^[A-Z\"“‘'][^.!?]{0,200}?\b(?:meets|speaks|talks|arrives|attends|gestures|looks on|"
+    r"shakes hands|poses|waves|listens|walks|delivers|greets|chats|(?:is|are) (?:seen|pictured))"
+    r"\b[^.!?:]*$"
+)
+_CAPTION_STYLE_MAX_WORDS = 35
+
+# A dateline opening the body: "WASHINGTON (AP) — ", "BEIJING, April 26 (Reuters) - ",
+# "MARRENDAL, Kaldemark, March 14 (Nordpress) – ", "Beijing.- ". A capitalised
+# name followed by a dash alone ("Anna Berg - the mayor - said") is not one:
+# the place must be in capitals, or carry a date or an agency, or end in ".-".
+_DASH = r"(?:\s*[-–—]+|\.-)\s+"
+_PLACE = r"[A-Z][A-Za-z'’.]*(?:[ -][A-Z][A-Za-z'’.]*){0,3}"
+_DATE_PART = rf"(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+_DATELINE = re.compile(
+    rf"^(?:"
+    rf"(?P<caps>[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){{0,3}})(?:,\s*{_PLACE})?"
+    rf"(?:,\s*(?P<date1>{_DATE_PART}))?(?:\s*\((?P<agency1>[A-Za-z .&/-]{{2,30}})\))?{_DASH}"
+    rf"|{_PLACE}(?:,\s*{_PLACE})?(?:,\s*(?P<date2>{_DATE_PART}))?"
+    rf"\s*\((?P<agency2>[A-Za-z .&/-]{{2,30}})\){_DASH}"
+    rf"|{_PLACE}(?:,\s*{_PLACE})?,\s*(?P<date3>{_DATE_PART}){_DASH}"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)*\.-\s+"
+    rf")(?=[A-Z“\"‘'])",
+)
 
 
 def clean(article: Article) -> Article:
-    """The article with junk paragraphs removed from ``text`` and listed in ``removed``."""
+    """The article with junk paragraphs removed from ``text`` and listed in ``removed``.
+
+    Quality flags of what is left (doubled paragraphs, spinner and
+    machine-translation artefacts, run-together words) go to ``quality``.
+    """
     # Keep the outlet's typography: curly quotes are not mojibake.
     repaired = ftfy.fix_text(article.raw_text or article.text, uncurl_quotes=False)
     paragraphs = split_paragraphs(repaired)
-    removed: list[Removal] = []
-    kept: list[str] = []
-    seen: list[str] = []
+    removed: list[tuple[int, Removal]] = []
+    body: list[tuple[int, str]] = []
     published = article.published
     in_teaser_list = False
-    for paragraph in paragraphs:
+    for position, paragraph in enumerate(paragraphs):
         kind = classify_junk(paragraph)
         if kind is None and in_teaser_list and _is_headline(paragraph):
             kind = RemovalKind.LINK_BAIT
@@ -121,19 +164,90 @@ def clean(article: Article) -> Article:
         )
         if kind is RemovalKind.TIMESTAMP and published is None:
             published = parse_timestamp(paragraph)
-        if kind is None and _repeats(paragraph, seen):
-            kind = RemovalKind.DUPLICATE_PARAGRAPH
         if kind is not None:
-            removed.append(Removal(kind, paragraph))
+            removed.append((position, Removal(kind, paragraph)))
             continue
-        kept.append(paragraph)
-        seen.append(normalise_for_hash(paragraph))
-    return replace(
+        if not body:
+            dateline, paragraph = split_dateline(paragraph)
+            if dateline:
+                removed.append((position, Removal(RemovalKind.DATELINE, dateline)))
+                published = published or parse_dateline_date(dateline)
+        body.append((position, paragraph))
+    kept, doubled = _collapse_doubled(body)
+    removed.extend(doubled)
+    removed.sort(key=lambda item: item[0])
+    cleaned = replace(
         article,
         text=join_paragraphs(kept),
-        removed=[*article.removed, *removed],
+        removed=[*article.removed, *(removal for _, removal in removed)],
         published=published,
     )
+    cleaned.quality = assess(cleaned)
+    return cleaned
+
+
+def split_dateline(paragraph: str) -> tuple[str, str]:
+    """``(dateline, rest)`` of an opening paragraph; ``("", paragraph)`` when it has none."""
+    match = _DATELINE.match(paragraph)
+    if match is None or len(paragraph) - match.end() < 20:
+        return "", paragraph
+    return paragraph[: match.end()].strip(), paragraph[match.end() :]
+
+
+def parse_dateline_date(dateline: str) -> datetime | None:
+    """The date of a dateline that gives its year ("BEIJING, April 26, 2024 (Reuters) -")."""
+    found = re.search(rf"{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}", dateline, re.IGNORECASE)
+    if found is None:
+        return None
+    try:
+        parsed: datetime = date_parser.parse(found.group(0))
+    except (ValueError, OverflowError):
+        return None
+    return parsed.replace(tzinfo=UTC)
+
+
+def _collapse_doubled(body: list[tuple[int, str]]) -> tuple[list[str], list[tuple[int, Removal]]]:
+    """Keep one of each doubled paragraph: the one with fewer artefacts, at the first place."""
+    keys = [normalise_for_hash(text) for _, text in body]
+    counts = Counter(keys)
+    kept: list[int] = []  # indexes into body, in order
+    texts = {i: text for i, (_, text) in enumerate(body)}
+    removed: list[tuple[int, Removal]] = []
+    for i, key in enumerate(keys):
+        earlier = _doubled_of(i, keys, kept, counts)
+        if earlier is None:
+            kept.append(i)
+            continue
+        position = body[i][0]
+        if artefact_count(texts[i]) < artefact_count(texts[earlier]):
+            # The copy reads better: it takes the first one's place.
+            removed.append((position, Removal(RemovalKind.DUPLICATE_PARAGRAPH, texts[earlier])))
+            texts[earlier] = texts[i]
+            keys[earlier] = key
+        else:
+            removed.append((position, Removal(RemovalKind.DUPLICATE_PARAGRAPH, texts[i])))
+    return [texts[i] for i in kept], removed
+
+
+def _doubled_of(i: int, keys: list[str], kept: list[int], counts: Counter[str]) -> int | None:
+    key = keys[i]
+    if not key:
+        return None
+    words = len(key.split())
+    if words < _DUPLICATE_MIN_WORDS or counts[key] >= _TEMPLATE_REPEATS:
+        return None
+    for j in reversed(kept):
+        earlier = keys[j]
+        if key == earlier and (i - j <= _DUPLICATE_WINDOW or words >= _ANYWHERE_MIN_WORDS):
+            return j
+        if i - j > _DUPLICATE_WINDOW:
+            continue
+        if (
+            min(words, len(earlier.split())) >= _NEAR_DUPLICATE_MIN_WORDS
+            and fuzz.ratio(key, earlier) >= _NEAR_DUPLICATE_RATIO
+        ):
+            return j
+    return None
 
 
 def classify_junk(paragraph: str) -> RemovalKind | None:
@@ -150,7 +264,9 @@ def classify_junk(paragraph: str) -> RemovalKind | None:
         return RemovalKind.SHARE_WIDGET
     if _LINK_BAIT.match(text) and _is_teaser(text):
         return RemovalKind.LINK_BAIT
-    if _CAPTION.search(text) and words <= 40:
+    if (_CAPTION.search(text) and words <= 40) or (
+        _CAPTION_STYLE.match(text) and words <= _CAPTION_STYLE_MAX_WORDS
+    ):
         return RemovalKind.CAPTION
     if _BOILERPLATE.match(text) and words <= 30:
         return RemovalKind.BOILERPLATE
@@ -191,18 +307,6 @@ def _is_headline(text: str) -> bool:
     return 0 < len(line.split()) <= 20 and not line.endswith((".", "!", "?", '"', "”", ":"))
 
 
-def _repeats(paragraph: str, seen: list[str]) -> bool:
-    key = normalise_for_hash(paragraph)
-    if not key:
-        return True
-    for earlier in seen:
-        if key == earlier:
-            return True
-        if min(len(key), len(earlier)) >= 30 and fuzz.ratio(key, earlier) >= _NEAR_DUPLICATE_RATIO:
-            return True
-    return False
-
-
 def parse_timestamp(text: str) -> datetime | None:
     """A datetime from a pasted timestamp line (``2024-05-01 03:30:35``, ``15 March 2026, 09:42``).
 
@@ -219,3 +323,71 @@ def parse_timestamp(text: str) -> datetime | None:
     except (ValueError, OverflowError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalCheck:
+    """One removal checked against the article's kept text and other reports of the event.
+
+    ``twin`` is the kept paragraph a doubled one duplicates (``""`` if none);
+    ``elsewhere`` is the most similar sentence of the other articles and
+    ``elsewhere_score`` its rapidfuzz ``partial_ratio`` (0–100). A removal is
+    suspect when it is a doubled paragraph without a kept twin, or any other
+    removal that another report carries as article text.
+    """
+
+    article: str
+    kind: RemovalKind
+    text: str
+    twin: str
+    elsewhere: str
+    elsewhere_score: float
+
+    @property
+    def suspect(self) -> bool:
+        if self.kind is RemovalKind.DUPLICATE_PARAGRAPH:
+            return not self.twin
+        return self.elsewhere_score >= _ELSEWHERE_SUSPECT
+
+
+_ELSEWHERE_SUSPECT = 90.0
+_ELSEWHERE_MIN_WORDS = 6
+
+
+def check_removals(articles: list[Article]) -> list[RemovalCheck]:
+    """Every removal of ``articles`` (cleaned), checked: was any of it article text?
+
+    A doubled paragraph must have a near-identical twin still in the text; any
+    other removal of six words or more must not be found (partial ratio ≥ 90)
+    among the sentences of the *other* articles, which report the same event:
+    if another outlet prints it as article text, it probably was.
+    """
+    checks: list[RemovalCheck] = []
+    for article in articles:
+        kept = split_paragraphs(article.text)
+        others = [
+            paragraph
+            for other in articles
+            if other.id != article.id
+            for paragraph in split_paragraphs(other.text)
+        ]
+        for removal in article.removed:
+            twin = ""
+            if removal.kind is RemovalKind.DUPLICATE_PARAGRAPH:
+                key = normalise_for_hash(removal.text)
+                twin = next(
+                    (
+                        p
+                        for p in kept
+                        if fuzz.ratio(key, normalise_for_hash(p)) >= _NEAR_DUPLICATE_RATIO
+                    ),
+                    "",
+                )
+            best, score = "", 0.0
+            if len(removal.text.split()) >= _ELSEWHERE_MIN_WORDS:
+                for paragraph in others:
+                    value = fuzz.partial_ratio(removal.text, paragraph)
+                    if value > score:
+                        best, score = paragraph, value
+            checks.append(RemovalCheck(article.id, removal.kind, removal.text, twin, best, score))
+    return checks

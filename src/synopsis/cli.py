@@ -46,6 +46,86 @@ eval_app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
+
+@eval_app.command("stories")
+def eval_stories(
+    path: Annotated[Path, typer.Argument(help="JSON lines: articles with a gold story each.")],
+    field: Annotated[
+        str, typer.Option("--field", help="The field holding the gold story.")
+    ] = "story",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not a table.")] = False,
+) -> None:
+    """B-cubed, ARI, V-measure of synopsis's stories beside TF-IDF average-link and HDBSCAN."""
+    import json
+
+    from .embed import load_embedder
+    from .evaluation.stories import evaluate_stories
+
+    console = Console(stderr=True)
+    settings = Settings()
+    try:
+        result = evaluate_stories(path, load_embedder(settings.embed), settings.stories, field)
+    except SynopsisError as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    table = Table(
+        title=f"Stories of {result.articles} articles, {result.gold_stories} gold stories"
+    )
+    for column in ("method", "B³ P", "B³ R", "B³ F1", "ARI", "V", "stories", "articles/s"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for score in result.scores:
+        table.add_row(
+            score.method + (" (given gold count)" if score.given_story_count else ""),
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+            f"{score.ari:.3f}",
+            f"{score.v_measure:.3f}",
+            str(score.stories),
+            f"{score.articles_per_second:.0f}",
+        )
+    Console().print(table)
+
+
+@eval_app.command("summary")
+def eval_summary(
+    path: Annotated[Path, typer.Argument(help="NeuS-style JSON lines: articles + reference.")],
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="Only the first N events.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """ROUGE-1/2/L of the synopsis summary beside Lead and LexRank, same budgets, same run."""
+    from .evaluation.summary import METRICS, evaluate_summaries, read_events
+
+    console = Console(stderr=True)
+    try:
+        events = read_events(path, limit)
+        with progress_bars(console, enabled=not quiet) as update:
+            result = evaluate_summaries(
+                events,
+                Pipeline(_settings(None)),
+                progress=lambda done, total: update("summaries", done, total),
+            )
+    except SynopsisError as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+    table = Table(title=f"Summaries of {result.events} events at the reference's word count")
+    table.add_column("system")
+    for metric in METRICS:
+        table.add_column(f"ROUGE-{metric[5:]} F1", justify="right")
+    for system, scores in result.scores.items():
+        table.add_row(system, *(f"{getattr(scores, m):.4f}" for m in METRICS))
+    out = Console()
+    out.print(table)
+    out.print(
+        f"synopsis / LexRank ROUGE-2: {result.ratio('synopsis', 'lexrank'):.3f}   "
+        f"synopsis / Lead ROUGE-2: {result.ratio('synopsis', 'lead'):.3f}"
+    )
+
 DEFAULT_DB = Path("synopsis.db")
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -245,6 +325,46 @@ def show(
     with Archive.open(db, _settings(summary_words), create=False) as archive:
         report = archive.story_report(story)
     _emit(render(report, fmt), output, console)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    public_reads: Annotated[
+        bool, typer.Option("--public-reads", help="Let any client read, not only this machine.")
+    ] = False,
+) -> None:
+    """Serve the web UI and REST API over the store (writes need SYNOPSIS_TOKEN)."""
+    import os
+    from dataclasses import replace
+
+    import uvicorn
+
+    settings = _settings(None)
+    try:
+        web = replace(
+            settings.web,
+            db=str(db),
+            host=host,
+            port=port,
+            public_reads=public_reads or settings.web.public_reads,
+        )
+    except SynopsisError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if workers == 1:
+        from .web import create_app
+
+        uvicorn.run(create_app(replace(settings, web=web)), host=host, port=port)
+        return
+    # Worker processes build their app from the environment (uvicorn needs an import string).
+    os.environ["SYNOPSIS_WEB__DB"] = web.db
+    os.environ["SYNOPSIS_WEB__PUBLIC_READS"] = str(web.public_reads)
+    uvicorn.run(
+        "synopsis.web:app_from_env", factory=True, host=host, port=port, workers=workers
+    )
 
 
 @app.callback(invoke_without_command=True)

@@ -70,28 +70,82 @@ class CopySettings:
     shingle_words: int = 5
     num_perm: int = 128
     near_duplicate_threshold: float = 0.5
+    # A cut or extended copy: this share of the smaller article's shingles is in the other.
+    near_duplicate_containment: float = 0.8
     seed: int = 1
+    # Rewrites and translations: sentence alignment with embeddings, on candidates only.
+    sentence_match: float = 0.75
+    translation_sentence_match: float = 0.72
+    rewrite_min_share: float = 0.6
+    rewrite_min_order: float = 0.8
+    rewrite_min_sentences: int = 3
+    rewrite_short_similarity: float = 0.85
+    candidate_neighbours: int = 10
+    candidate_similarity: float = 0.5
+    candidate_shingle_threshold: float = 0.3
+    candidate_word_threshold: float = 0.4
 
     def __post_init__(self) -> None:
         _check_positive("copies.shingle_words", self.shingle_words)
         if self.num_perm < 16:
             raise ConfigError("copies.num_perm", f"must be at least 16, got {self.num_perm!r}")
         _check_fraction("copies.near_duplicate_threshold", self.near_duplicate_threshold)
+        _check_fraction("copies.near_duplicate_containment", self.near_duplicate_containment)
+        for name in (
+            "sentence_match",
+            "translation_sentence_match",
+            "rewrite_min_share",
+            "rewrite_min_order",
+            "rewrite_short_similarity",
+            "candidate_similarity",
+            "candidate_shingle_threshold",
+            "candidate_word_threshold",
+        ):
+            _check_fraction(f"copies.{name}", getattr(self, name))
+        _check_positive("copies.rewrite_min_sentences", self.rewrite_min_sentences)
+        _check_positive("copies.candidate_neighbours", self.candidate_neighbours)
 
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    """Story clustering."""
+    """Story clustering (see :mod:`synopsis.stories`); thresholds tuned on ECB+ dev only.
 
-    join_threshold: float = 0.55
+    ``join_threshold`` applies to the blended score ``vector_weight * cosine
+    + (1 - vector_weight) * term cosine``; ``vector_threshold`` to the
+    cosine alone (articles without terms, or in another language than the
+    story). Two open stories merge when their score passes the threshold by
+    ``merge_margin``. ``signal_sentences`` is the lead the cheap path
+    encodes as one text; ``candidates`` how many nearest open stories are
+    scored; up to ``exact_search_limit`` open stories the index is searched
+    exactly.
+    """
+
+    join_threshold: float = 0.3
     window_days: float = 14.0
     lead_sentences: int = 8
+    vector_weight: float = 0.2
+    vector_threshold: float = 0.55
+    merge_margin: float = 0.25
+    candidates: int = 10
+    profile_terms: int = 64
+    term_buckets: int = 1 << 20
+    signal_sentences: int = 3
+    exact_search_limit: int = 2048
 
     def __post_init__(self) -> None:
         _check_fraction("stories.join_threshold", self.join_threshold)
         if self.window_days <= 0:
             raise ConfigError("stories.window_days", f"must be positive, got {self.window_days!r}")
         _check_positive("stories.lead_sentences", self.lead_sentences)
+        _check_fraction("stories.vector_weight", self.vector_weight)
+        _check_fraction("stories.vector_threshold", self.vector_threshold)
+        _check_fraction("stories.merge_margin", self.merge_margin)
+        for name in ("candidates", "profile_terms", "signal_sentences", "exact_search_limit"):
+            _check_positive(f"stories.{name}", getattr(self, name))
+        if not 1 << 10 <= self.term_buckets <= 1 << 24:
+            raise ConfigError(
+                "stories.term_buckets", f"must be between 1024 and 16777216, got {self.term_buckets!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +175,80 @@ class DigestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteSettings:
+    """Direct quotes and the grouping of one quote across sources."""
+
+    min_words: int = 3
+    overlap_threshold: float = 0.7
+    vector_threshold: float = 0.8
+
+    def __post_init__(self) -> None:
+        _check_positive("quotes.min_words", self.min_words)
+        _check_fraction("quotes.overlap_threshold", self.overlap_threshold)
+        _check_fraction("quotes.vector_threshold", self.vector_threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class CompareSettings:
+    """Entities, figures, conflicts and unique details of a story."""
+
+    ner: bool = True
+    ner_model: str = "en_core_web_sm"
+    max_entities: int = 30
+    max_unique: int = 8
+    unique_threshold: float = 0.6
+    wording_max_words: int = 2
+
+    def __post_init__(self) -> None:
+        if self.ner and not self.ner_model.strip():
+            raise ConfigError("compare.ner_model", "must name a spaCy model")
+        _check_positive("compare.max_entities", self.max_entities)
+        _check_positive("compare.max_unique", self.max_unique)
+        _check_fraction("compare.unique_threshold", self.unique_threshold)
+        _check_positive("compare.wording_max_words", self.wording_max_words)
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The web server (``synopsis serve``).
+
+    Reads are open to loopback clients only unless ``public_reads`` is set;
+    writes always need the bearer ``token`` (falling back to the
+    ``SYNOPSIS_TOKEN`` environment variable) and are refused when none is set.
+    Articles fetched by URL must live at public addresses unless
+    ``allow_private_urls`` is set.
+    """
+
+    db: str = "synopsis.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str = field(default="", repr=False)
+    public_reads: bool = False
+    max_upload_bytes: int = 5_000_000
+    max_articles_per_request: int = 200
+    page_cache_entries: int = 512
+    page_size: int = 50
+    allow_private_urls: bool = False
+    fetch_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.fetch_timeout <= 0:
+            raise ConfigError(
+                "web.fetch_timeout", f"must be positive, got {self.fetch_timeout!r}"
+            )
+        if not self.db.strip():
+            raise ConfigError("web.db", "must name a store file")
+        if not self.host.strip():
+            raise ConfigError("web.host", "must name a host")
+        if not 1 <= self.port <= 65535:
+            raise ConfigError("web.port", f"must be between 1 and 65535, got {self.port!r}")
+        _check_positive("web.max_upload_bytes", self.max_upload_bytes)
+        _check_positive("web.max_articles_per_request", self.max_articles_per_request)
+        _check_positive("web.page_cache_entries", self.page_cache_entries)
+        _check_positive("web.page_size", self.page_size)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of synopsis. Build with keyword arguments or ``from_mapping``."""
 
@@ -130,6 +258,9 @@ class Settings:
     stories: StorySettings = field(default_factory=StorySettings)
     align: AlignSettings = field(default_factory=AlignSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    quotes: QuoteSettings = field(default_factory=QuoteSettings)
+    compare: CompareSettings = field(default_factory=CompareSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def with_summary_words(self, words: int | None) -> Settings:
         """These settings with another summary budget (``None`` keeps it)."""

@@ -16,7 +16,7 @@ from .align import Matrix, align_claims
 from .clean import clean
 from .config import Settings
 from .copies import find_copies
-from .digest import build_digest
+from .digest import build_digest, make_comparison
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .language import identify_language
 from .readers import read_inputs
@@ -70,7 +70,9 @@ class Pipeline:
         inputs = len(read.articles) + len(read.failures) + len(read.skipped)
         progress("read", inputs, inputs)
         prepared = self.prepare(read.articles, progress)
-        links = find_copies(prepared.articles, self.settings.copies)
+        links = find_copies(
+            prepared.articles, self.settings.copies, prepared.sentence_vectors
+        )
         progress("stories", 0, 1)
         stories = cluster_stories(
             prepared.articles, prepared.document_vectors, links, self.settings.stories
@@ -144,11 +146,19 @@ class Pipeline:
         """The digest of every story, most independently sourced first."""
         progress = progress or _no_progress
         by_id = {article.id: article for article in prepared.articles}
+        comparison = make_comparison(self.settings, self.embedder.encode)
         digests = []
         for done, story in enumerate(stories, start=1):
             claims = align_claims(story, by_id, prepared.sentence_vectors, self.settings.align)
             digests.append(
-                build_digest(story, claims, by_id, prepared.sentence_vectors, self.settings.digest)
+                build_digest(
+                    story,
+                    claims,
+                    by_id,
+                    prepared.sentence_vectors,
+                    self.settings.digest,
+                    comparison,
+                )
             )
             progress("digest", done, len(stories))
         input_order = {article.id: n for n, article in enumerate(prepared.articles)}

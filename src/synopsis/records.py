@@ -28,6 +28,7 @@ class RemovalKind(StrEnum):
     TIMESTAMP = "timestamp"
     BOILERPLATE = "boilerplate"
     MARKUP = "markup"
+    DATELINE = "dateline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class Article:
     raw_text: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
     removed: list[Removal] = field(default_factory=list)
+    quality: list[QualityFlag] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
@@ -112,6 +114,39 @@ class CopyLink:
     kind: CopyKind
     score: float
     origin: str | None = None
+    evidence: tuple[AlignedPassage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPassage:
+    """A sentence of article ``a`` and its counterpart in article ``b`` (copy evidence)."""
+
+    a_sentence: int
+    b_sentence: int
+    a_text: str
+    b_text: str
+    similarity: float
+
+
+class QualityKind(StrEnum):
+    """What lowers the quality of an article's wording."""
+
+    DOUBLED_PARAGRAPHS = "doubled-paragraphs"
+    SPINNER = "spinner-artefacts"
+    MACHINE_TRANSLATION = "machine-translation-artefacts"
+    RUN_TOGETHER = "run-together-words"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityFlag:
+    """One quality problem of an article, with the snippets that show it."""
+
+    kind: QualityKind
+    evidence: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +201,127 @@ class Fact:
     independent_support: int
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place an entity is named: ``text`` as written in sentence ``sentence`` of ``article``."""
+
+    article: str
+    sentence: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place of a story, with its spellings across sources.
+
+    ``type`` is decided by voting over the mentions' NER labels; ``variants``
+    are the spellings that differ from ``name`` (short forms excluded).
+    """
+
+    id: str
+    name: str
+    type: str
+    variants: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    titles: tuple[str, ...] = ()
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(m.article for m in self.mentions))
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote in one article, with the speaker its context credits.
+
+    ``parts`` are the quoted pieces as written (a quote broken by "he said"
+    has several); ``speaker`` is the expression naming who said it ("Wang",
+    "the Chinese president", "she"), ``speaker_entity`` the id of the story
+    entity it resolves to, and ``candidates`` the entities it might be when it
+    is ambiguous.
+    """
+
+    article: str
+    sentence: int
+    parts: tuple[str, ...]
+    speaker: str | None = None
+    speaker_entity: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " … ".join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """The same quote across sources: its wordings and who each source credits."""
+
+    id: str
+    quotes: tuple[Quote, ...]
+    text: str
+    speaker: str | None
+    speakers: tuple[str, ...]
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(q.article for q in self.quotes))
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number as a source states it, with its unit, qualifier and range.
+
+    ``low``/``high`` bound what the statement allows ("more than 230" is
+    230 to infinity, "about 5.5 hours" 4.95 to 6.05); amounts are in the base
+    unit of ``unit`` (hours for durations, units for money and counts).
+    """
+
+    article: str
+    sentence: int
+    text: str
+    kind: str
+    unit: str
+    value: float
+    qualifier: str
+    low: float
+    high: float
+
+    def agrees_with(self, other: Figure) -> bool:
+        """True when the two statements can both be true (their ranges meet)."""
+        return self.unit == other.unit and self.low <= other.high and other.low <= self.high
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictValue:
+    """One side of a conflict: what some sources say, and where."""
+
+    value: str
+    citations: tuple[str, ...]
+    evidence: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources that disagree: ``kind`` is figure, attribution, name or wording."""
+
+    kind: str
+    about: str
+    values: tuple[ConflictValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueDetail:
+    """A claim that only one source group reports."""
+
+    text: str
+    article: str
+    sentence: int
+    citations: tuple[str, ...]
+    evidence: tuple[Citation, ...]
+
+
 @dataclass(slots=True)
 class Story:
     """A group of articles about one event."""
@@ -187,6 +343,11 @@ class Digest:
     summary: list[SummaryLine]
     facts: list[Fact]
     claims: list[ClaimGroup] = field(default_factory=list)
+    quotes: list[QuoteGroup] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    unique: list[UniqueDetail] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

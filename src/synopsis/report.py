@@ -15,10 +15,14 @@ from . import __version__
 from .records import (
     Article,
     Citation,
+    Conflict,
     CopyLink,
     Digest,
+    Entity,
     Fact,
     Failure,
+    Figure,
+    QuoteGroup,
     Skip,
     SummaryLine,
 )
@@ -87,6 +91,10 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "language": article.language,
         "text": article.text,
         "removed": [{"kind": str(r.kind), "text": r.text} for r in article.removed],
+        "quality": [
+            {"kind": str(q.kind), "count": q.count, "evidence": list(q.evidence)}
+            for q in article.quality
+        ],
         "metadata": article.metadata,
     }
 
@@ -98,6 +106,16 @@ def copy_to_dict(link: CopyLink) -> dict[str, Any]:
         "kind": str(link.kind),
         "score": round(link.score, 4),
         "origin": link.origin,
+        "evidence": [
+            {
+                "a_sentence": p.a_sentence,
+                "b_sentence": p.b_sentence,
+                "a_text": p.a_text,
+                "b_text": p.b_text,
+                "similarity": p.similarity,
+            }
+            for p in link.evidence
+        ],
     }
 
 
@@ -129,4 +147,97 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "last_published": _iso(story.last_published),
         "summary": [line_to_dict(line) for line in digest.summary],
         "facts": [line_to_dict(fact) for fact in digest.facts],
+        **comparison_to_dict(digest),
+    }
+
+
+def comparison_to_dict(digest: Digest) -> dict[str, Any]:
+    """A story's quotes, entities, figures, conflicts and unique details."""
+    return {
+        "quotes": [quote_group_to_dict(g, digest) for g in digest.quotes],
+        "entities": [entity_to_dict(e) for e in digest.entities],
+        "figures": figures_to_dicts(digest.figures),
+        "conflicts": [conflict_to_dict(c) for c in digest.conflicts],
+        "unique": [
+            {
+                "text": u.text,
+                "article": u.article,
+                "sentence": u.sentence,
+                "citations": list(u.citations),
+                "evidence": _evidence(u.evidence),
+            }
+            for u in digest.unique
+        ],
+    }
+
+
+def quote_group_to_dict(group: QuoteGroup, digest: Digest) -> dict[str, Any]:
+    names = {e.id: e.name for e in digest.entities}
+    return {
+        "id": group.id,
+        "text": group.text,
+        "speaker": group.speaker,
+        "speakers": list(group.speakers),
+        "citations": group.articles,
+        "variants": [
+            {
+                "text": q.text,
+                "parts": list(q.parts),
+                "article": q.article,
+                "sentence": q.sentence,
+                "speaker": names.get(q.speaker_entity or "", q.speaker),
+                "speaker_as_written": q.speaker,
+                "speaker_entity": q.speaker_entity,
+                "candidates": [names.get(c, c) for c in q.candidates],
+            }
+            for q in group.quotes
+        ],
+    }
+
+
+def entity_to_dict(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "variants": list(entity.variants),
+        "titles": list(entity.titles),
+        "mentions": len(entity.mentions),
+        "citations": entity.articles,
+    }
+
+
+def figures_to_dicts(figures: list[Figure]) -> list[dict[str, Any]]:
+    """Figures grouped by what they state (kind, unit, value, qualifier), with their sources."""
+    grouped: dict[tuple[str, str, float, str], list[Figure]] = {}
+    for figure in figures:
+        grouped.setdefault((figure.kind, figure.unit, figure.value, figure.qualifier), []).append(
+            figure
+        )
+    return [
+        {
+            "value": same[0].text,
+            "kind": kind,
+            "unit": unit,
+            "amount": amount,
+            "qualifier": qualifier,
+            "low": same[0].low,
+            "high": same[0].high if same[0].high != float("inf") else None,
+            "citations": list(dict.fromkeys(f.article for f in same)),
+            "evidence": [
+                {"article": f.article, "sentence": f.sentence, "as_written": f.text} for f in same
+            ],
+        }
+        for (kind, unit, amount, qualifier), same in grouped.items()
+    ]
+
+
+def conflict_to_dict(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "kind": conflict.kind,
+        "about": conflict.about,
+        "values": [
+            {"value": v.value, "citations": list(v.citations), "evidence": _evidence(v.evidence)}
+            for v in conflict.values
+        ],
     }

@@ -1,23 +1,37 @@
 """Copy detection: which articles are not independent of each other.
 
 One entry point, :func:`find_copies`, runs each detector (one module per
-algorithm) and merges their links; :func:`source_groups` turns links into
-groups of dependent articles, so support is counted per independent source.
+algorithm) and merges their links, strongest kind first: ``exact`` (same
+normalised body), ``near-duplicate`` (MinHash LSH on word shingles: Jaccard,
+or containment of a cut or extended copy), then,
+when sentence vectors are given, ``rewrite`` and ``translation`` (sentence
+alignment with embeddings) on the candidate pairs that MinHash LSH and vector
+search propose. :func:`source_groups` turns links into groups of dependent
+articles, so support is counted per independent source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from ..config import CopySettings
 from ..records import Article, CopyLink
+from .candidates import MinHasher, band_candidates, mean_vectors, vector_candidates
+from .containment import find_contained_copies
 from .exact import find_exact_copies
 from .groups import source_groups
 from .near_duplicate import NearDuplicateIndex, find_near_duplicates
 from .origin import likely_origin
+from .rewrite import aligned_link, detect_rewrite
+from .sentence_alignment import Matrix, align_sentences
+from .translation import detect_translation, languages_differ
 
 __all__ = [
     "NearDuplicateIndex",
+    "align_sentences",
+    "detect_rewrite",
+    "detect_translation",
     "find_copies",
     "find_exact_copies",
     "find_near_duplicates",
@@ -27,11 +41,17 @@ __all__ = [
 
 
 def find_copies(
-    articles: Sequence[Article], settings: CopySettings | None = None
+    articles: Sequence[Article],
+    settings: CopySettings | None = None,
+    sentence_vectors: Mapping[str, Matrix] | None = None,
 ) -> list[CopyLink]:
-    """Every copy link among ``articles``: exact reprints, then near-duplicates.
+    """Every copy link among ``articles``, one per pair, of the strongest kind that holds.
 
-    A pair gets one link, of the strongest kind that holds.
+    ``sentence_vectors`` (a row per sentence of ``article.sentences``, as
+    :meth:`~synopsis.pipeline.Pipeline.prepare` computes them) enable the
+    ``rewrite`` and ``translation`` detectors and give every link its aligned
+    sentences as evidence. Without them only exact and near-duplicate copies
+    are found.
     """
     settings = settings or CopySettings()
     links = find_exact_copies(articles)
@@ -40,5 +60,66 @@ def find_copies(
         if (link.a, link.b) not in linked:
             links.append(link)
             linked.add((link.a, link.b))
+    links.extend(find_contained_copies(articles, settings, linked))
+    if sentence_vectors:
+        by_id = {a.id: a for a in articles}
+        links = [_with_evidence(link, by_id, sentence_vectors, settings) for link in links]
+        links.extend(_find_aligned_copies(articles, sentence_vectors, settings, linked))
     order = {article.id: i for i, article in enumerate(articles)}
     return sorted(links, key=lambda link: (order[link.a], order[link.b]))
+
+
+def _find_aligned_copies(
+    articles: Sequence[Article],
+    sentence_vectors: Mapping[str, Matrix],
+    settings: CopySettings,
+    linked: set[tuple[str, str]],
+) -> list[CopyLink]:
+    usable = [
+        a
+        for a in articles
+        if a.sentences and len(sentence_vectors.get(a.id, ())) == len(a.sentences)
+    ]
+    if len(usable) < 2:
+        return []
+    matrices = [sentence_vectors[a.id] for a in usable]
+    hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
+    sets = [hasher.word_sets(a.text) for a in usable]
+    candidates = band_candidates(
+        hasher.signatures(s.shingles for s in sets), settings.candidate_shingle_threshold
+    )
+    candidates |= band_candidates(
+        hasher.signatures(s.words for s in sets), settings.candidate_word_threshold
+    )
+    candidates |= vector_candidates(
+        mean_vectors(matrices, matrices[0].shape[1]),
+        settings.candidate_neighbours,
+        settings.candidate_similarity,
+    )
+    found: list[CopyLink] = []
+    for i, j in sorted(candidates):
+        a, b = usable[i], usable[j]
+        if (a.id, b.id) in linked or (b.id, a.id) in linked:
+            continue
+        detect = detect_translation if languages_differ(a, b) else detect_rewrite
+        link = detect(a, b, matrices[i], matrices[j], settings)
+        if link is not None:
+            found.append(link)
+            linked.add((a.id, b.id))
+    return found
+
+
+def _with_evidence(
+    link: CopyLink,
+    by_id: Mapping[str, Article],
+    sentence_vectors: Mapping[str, Matrix],
+    settings: CopySettings,
+) -> CopyLink:
+    """``link`` with its aligned sentences as evidence, where both articles have vectors."""
+    a, b = by_id[link.a], by_id[link.b]
+    va, vb = sentence_vectors.get(a.id), sentence_vectors.get(b.id)
+    if va is None or vb is None or len(va) != len(a.sentences) or len(vb) != len(b.sentences):
+        return link
+    alignment = align_sentences(va, vb, settings.sentence_match)
+    evidence = aligned_link(a, b, alignment, link.kind).evidence
+    return replace(link, evidence=evidence)

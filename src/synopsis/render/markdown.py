@@ -86,6 +86,7 @@ def _story(
             cites = " ".join(f"[{marker[a]}]" for a in fact["citations"])
             lines.append(f"| {escape(fact['text'])} | {cites} | {fact['independent_support']} |")
         lines.append("")
+    lines.extend(_comparison(story, marker))
     lines.extend(["### Sources", ""])
     group_of = {a: n for n, group in enumerate(story["source_groups"], start=1) for a in group}
     for article_id in story["articles"]:
@@ -112,7 +113,78 @@ def _story(
             lines.append(
                 f"   - cleaning removed {len(article['removed'])} paragraph(s): {', '.join(kinds)}"
             )
+        if article.get("quality"):
+            flags = ", ".join(f"{q['kind']} ({q['count']})" for q in article["quality"])
+            lines.append(f"   - quality: {flags}")
     lines.append("")
+    return lines
+
+
+_MAX_FIGURES = 15
+_MAX_ENTITIES = 15
+_MAX_QUOTES = 12
+_FIGURE_ORDER = ("money", "percent", "duration", "distance", "speed", "temperature", "count")
+
+
+def _cites(citations: list[str], marker: dict[str, int]) -> str:
+    return "".join(f"[{marker[a]}]" for a in citations if a in marker)
+
+
+def _comparison(story: dict[str, Any], marker: dict[str, int]) -> list[str]:
+    """Conflicts, quotes, names, figures and unique details: sections a reader can scan."""
+    lines: list[str] = []
+    conflicts = story.get("conflicts") or []
+    if conflicts:
+        lines.extend(["### Where the sources disagree", ""])
+        for conflict in conflicts:
+            values = " vs ".join(
+                f"**{escape(v['value'])}** {_cites(v['citations'], marker)}"
+                for v in conflict["values"]
+            )
+            lines.append(f"- {conflict['kind']}: {escape(conflict['about'])} — {values}")
+        lines.append("")
+    quotes = [q for q in story.get("quotes") or [] if q.get("speaker") or len(q["citations"]) > 1]
+    if quotes:
+        lines.extend(["### Who said what", ""])
+        for quote in quotes[:_MAX_QUOTES]:
+            speakers = ", ".join(escape(s) for s in quote["speakers"]) or "speaker unclear"
+            lines.append(
+                f"- “{escape(quote['text'])}” — {speakers} {_cites(quote['citations'], marker)}"
+            )
+        lines.append("")
+    entities = [
+        e
+        for e in story.get("entities") or []
+        if e["variants"] or (e["type"] == "person" and e["mentions"] > 1)
+    ]
+    if entities:
+        lines.extend(["### Names", ""])
+        for entity in entities[:_MAX_ENTITIES]:
+            variants = (
+                f" (also written {', '.join(escape(v) for v in entity['variants'])})"
+                if entity["variants"]
+                else ""
+            )
+            lines.append(
+                f"- {escape(entity['name'])}, {entity['type']}{variants} "
+                f"{_cites(entity['citations'], marker)}"
+            )
+        lines.append("")
+    figures = [f for f in story.get("figures") or [] if f["kind"] in _FIGURE_ORDER]
+    figures.sort(key=lambda f: (_FIGURE_ORDER.index(f["kind"]), -len(f["citations"])))
+    if figures:
+        lines.extend(["### Figures", ""])
+        for figure in figures[:_MAX_FIGURES]:
+            lines.append(
+                f"- {escape(figure['value'])} ({figure['kind']}) "
+                f"{_cites(figure['citations'], marker)}"
+            )
+        lines.append("")
+    unique = story.get("unique") or []
+    if unique:
+        lines.extend(["### Reported by one source only", ""])
+        lines.extend(f"- {escape(u['text'])} {_cites(u['citations'], marker)}" for u in unique)
+        lines.append("")
     return lines
 
 

@@ -175,6 +175,24 @@ class Store(Protocol):
         """Cache ``vectors`` (1-D, stored as float32) for ``model``, replacing old ones."""
         ...
 
+    # -- report cache -----------------------------------------------------
+
+    def cached_report(self, story_id: str, version: str) -> str | None:
+        """The report JSON cached for ``story_id`` at ``version``, or ``None``."""
+        ...
+
+    def cache_report(self, story_id: str, version: str, data: str) -> None:
+        """Cache report JSON ``data`` for ``story_id`` at ``version``, replacing older ones."""
+        ...
+
+    def stories_changed(self) -> str:
+        """A token that changes whenever any story is saved, merged or removed."""
+        ...
+
+    def story_languages(self) -> dict[str, list[str]]:
+        """The languages of each live story's articles, most common first, by story id."""
+        ...
+
     # -- lifetime ---------------------------------------------------------
 
     def close(self) -> None:

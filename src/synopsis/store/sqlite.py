@@ -44,7 +44,7 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "SQLiteStore"]
 Migration = tuple[int, str]
 """A schema migration: the version it brings the store to, and its SQL script."""
 
-SCHEMA_VERSION: Final[int] = 1
+SCHEMA_VERSION: Final[int] = 2
 """The schema version this code writes."""
 
 _SCHEMA_V1: Final[str] = """
@@ -114,7 +114,18 @@ CREATE TABLE story_merges (
 CREATE INDEX story_merges_into ON story_merges (into_id);
 """
 
-MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _SCHEMA_V1),)
+# Version 2: a cache of each story's computed report (JSON), valid while the
+# story's ``version`` (derived by the caller from what the report depends on) holds.
+_SCHEMA_V2: Final[str] = """
+CREATE TABLE story_reports (
+    story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+    version  TEXT NOT NULL,
+    data     TEXT NOT NULL,                    -- JSON
+    computed TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2))
 """Every migration, oldest first; the last one brings a store to :data:`SCHEMA_VERSION`."""
 
 _F32: Final = np.dtype("<f4")
@@ -694,6 +705,51 @@ class SQLiteStore:
                 "ON CONFLICT (key, model) DO UPDATE SET dim = excluded.dim, data = excluded.data",
                 rows,
             )
+
+    # -- report cache ---------------------------------------------------------
+
+    def cached_report(self, story_id: str, version: str) -> str | None:
+        """The report JSON cached for ``story_id`` at ``version``, else ``None``."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                "SELECT data FROM story_reports WHERE story_id = ? AND version = ?",
+                (story_id, version),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def cache_report(self, story_id: str, version: str, data: str) -> None:
+        """Cache ``data`` (report JSON) for ``story_id`` at ``version``, replacing any older one.
+
+        Raises :class:`NotFoundError` if there is no such story.
+        """
+        with self._transaction(write=True) as conn:
+            if conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is None:
+                raise NotFoundError("story", story_id)
+            conn.execute(
+                "INSERT INTO story_reports (story_id, version, data, computed) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET "
+                "version = excluded.version, data = excluded.data, computed = excluded.computed",
+                (story_id, version, data, self._now()),
+            )
+
+    def stories_changed(self) -> str:
+        """A token that changes whenever any story is saved, merged or removed."""
+        with self._transaction(write=False) as conn:
+            count, updated = conn.execute("SELECT COUNT(*), MAX(updated) FROM stories").fetchone()
+        return f"{count}:{updated or ''}"
+
+    def story_languages(self) -> dict[str, list[str]]:
+        """The languages of each live story's articles, most common first, by story id."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT sa.story_id, a.language, COUNT(*) AS n FROM story_articles sa "
+                "JOIN articles a ON a.id = sa.article_id WHERE a.language IS NOT NULL "
+                "GROUP BY sa.story_id, a.language ORDER BY sa.story_id, n DESC, a.language"
+            ).fetchall()
+        languages: dict[str, list[str]] = {}
+        for story_id, language, _count in rows:
+            languages.setdefault(str(story_id), []).append(str(language))
+        return languages
 
 
 # -- helpers -------------------------------------------------------------------

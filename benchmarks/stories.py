@@ -1,0 +1,208 @@
+"""Story assignment at scale: articles/s and memory per article from 10k to 100k articles.
+
+Usage: python benchmarks/stories.py [--articles 100000] [--checkpoints 10000,25000,50000]
+
+The stream is built from the real texts in ../shared/data (ECB+, NeuS, the
+extraction benchmark's article bodies) and ../shared/seeds: each text is
+reissued as several events months apart, and each event as several perturbed
+copies (words dropped, sentences reordered, a different headline cut) within a
+couple of days, so no two articles share a text and every article is really
+cleaned and encoded. Time stamps spread over nine months. Everything runs
+through the cheap path of ``synopsis.stories.stream`` (clean, language, one
+title + lead vector, terms, index search, assign) with the encoder on two
+threads.
+
+Figures, at each checkpoint: articles/s end to end over the last stretch and
+overall, open stories in the index, the clusterer's memory per article (index
++ story state + article map, counted from the structures) and the process's
+resident memory growth per article. Baselines measured in the same run: the
+encoder alone on the same texts (articles/s), and, at the end, one search in
+the ANN index of open stories against an exact scan over every story's
+centroid (the linear scan the index replaces).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from synopsis.config import StorySettings
+from synopsis.embed import UseEmbedder
+from synopsis.records import Article
+from synopsis.stories.stream import StoryStream, signal_vectors, prepare_article
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+START = datetime(2026, 1, 1, tzinfo=UTC)
+SPAN_DAYS = 270
+
+
+def base_texts() -> list[tuple[str, str]]:
+    """(title, text) pairs from the shared data."""
+    texts: list[tuple[str, str]] = []
+    data = SHARED / "data"
+    for line in (data / "ecbplus-dev.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        texts.append((row.get("title") or "", row["text"]))
+    for line in (data / "neus-val.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        for item in row["articles"]:
+            texts.append((item.get("title") or "", item.get("text") or ""))
+        texts.append((row["reference"]["title"], row["reference"]["summary"]))
+    truth = data / "aeb" / "ground-truth.json"
+    if truth.exists():
+        with truth.open(encoding="utf-8") as handle:
+            for item in json.load(handle).values():
+                body = item.get("articleBody") or ""
+                if body:
+                    texts.append((body.split(". ")[0][:90], body))
+    for seed in sorted((SHARED / "seeds").glob("*.txt")):
+        body = seed.read_text(encoding="utf-8")
+        texts.append((body.splitlines()[0][:120], body))
+    return [(t, b) for t, b in texts if b.strip()]
+
+
+def perturb(text: str, rng: random.Random) -> str:
+    sentences = text.replace("\n", " \n ").split(". ")
+    if len(sentences) > 3 and rng.random() < 0.5:
+        i = rng.randrange(1, len(sentences) - 1)
+        sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+    words = ". ".join(sentences).split(" ")
+    kept = [w for w in words if rng.random() > 0.06]
+    return " ".join(kept).replace(" \n ", "\n")
+
+
+def stream(count: int, seed: int) -> Iterator[Article]:
+    """``count`` articles in publication order (see the module's notes)."""
+    rng = random.Random(seed)
+    texts = base_texts()
+    copies = 7
+    events: list[tuple[datetime, int]] = []
+    instances = -(-count // (len(texts) * copies)) + 1
+    for index in range(len(texts)):
+        for _ in range(instances):
+            events.append((START + timedelta(days=rng.uniform(0, SPAN_DAYS)), index))
+    arrivals: list[tuple[datetime, int, int]] = []
+    for number, (when, index) in enumerate(events):
+        for _ in range(copies):
+            arrivals.append((when + timedelta(hours=rng.uniform(0, 48)), number, index))
+    arrivals.sort()
+    for n, (when, event, index) in enumerate(arrivals[:count]):
+        title, body = texts[index]
+        words = title.split()
+        cut = " ".join(words[: max(3, len(words) - rng.randrange(0, 3))])
+        yield Article(
+            id=f"a{n}-e{event}",
+            text=perturb(body[:4000], rng),
+            source=f"<stream {n}>",
+            title=cut or None,
+            outlet=f"outlet{rng.randrange(50)}",
+            published=when,
+        )
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--checkpoints", default="10000,25000,50000")
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c} | {args.articles})
+
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; others share them)")
+    embedder = UseEmbedder(threads=2)
+    settings = StorySettings()
+
+    sample = [prepare_article(a) for a in stream(2000, args.seed + 1)]
+    start = time.perf_counter()
+    signal_vectors(sample, embedder, settings.signal_sentences)
+    baseline = len(sample) / (time.perf_counter() - start)
+    print(f"baseline, encoder alone on 2000 prepared articles: {baseline:.0f} articles/s")
+
+    rows = []
+    story_stream = StoryStream(embedder, settings)
+    rss_start = rss_bytes()
+    done = 0
+    start = last_time = time.perf_counter()
+    last_done = 0
+    batch: list[Article] = []
+    pending = iter(checkpoints)
+    target = next(pending)
+    for article in stream(args.articles, args.seed):
+        batch.append(article)
+        if len(batch) < args.batch and done + len(batch) < target:
+            continue
+        story_stream.add(batch)
+        done += len(batch)
+        batch = []
+        if done >= target:
+            now = time.perf_counter()
+            clusterer = story_stream.clusterer
+            row = {
+                "articles": done,
+                "articles_per_s_stretch": (done - last_done) / (now - last_time),
+                "articles_per_s_overall": done / (now - start),
+                "stories": len(clusterer.stories),
+                "open_stories": clusterer.open_stories,
+                "state_bytes_per_article": clusterer.memory_bytes() / done,
+                "rss_growth_bytes_per_article": (rss_bytes() - rss_start) / done,
+                "load": os.getloadavg()[0],
+            }
+            rows.append(row)
+            print(
+                f"{done:>7} articles  {row['articles_per_s_stretch']:6.0f}/s stretch  "
+                f"{row['articles_per_s_overall']:6.0f}/s overall  "
+                f"{row['stories']:>6} stories ({row['open_stories']} open)  "
+                f"state {row['state_bytes_per_article']:6.0f} B/article  "
+                f"RSS growth {row['rss_growth_bytes_per_article']:6.0f} B/article  "
+                f"load {row['load']:.2f}",
+                flush=True,
+            )
+            last_done, last_time = done, now
+            target = next(pending, args.articles + 1)
+
+    clusterer = story_stream.clusterer
+    centroids = np.vstack([s.centroid for s in clusterer.stories])
+    probe = centroids[len(centroids) // 2]
+    index = clusterer._index  # the benchmark looks inside on purpose
+    assert index is not None
+    runs = 200
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        index.search(probe, settings.candidates)
+    ann = (time.perf_counter() - t0) / runs
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        np.argpartition(-(centroids @ probe), settings.candidates)[: settings.candidates]
+    scan = (time.perf_counter() - t0) / runs
+    print(
+        f"search: index of {len(index)} open stories {ann * 1e6:.0f} µs; "
+        f"exact scan of all {len(centroids)} stories {scan * 1e6:.0f} µs "
+        f"(ratio {scan / ann:.1f}x)"
+    )
+    first, final = rows[0], rows[-1]
+    print(
+        f"growth {first['articles']}→{final['articles']}: articles/s "
+        f"{first['articles_per_s_overall']:.0f}→{final['articles_per_s_overall']:.0f} "
+        f"({final['articles_per_s_overall'] / baseline:.2f}x the encoder alone); state "
+        f"{first['state_bytes_per_article']:.0f}→{final['state_bytes_per_article']:.0f} B/article"
+    )
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

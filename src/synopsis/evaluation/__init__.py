@@ -1,0 +1,1 @@
+"""Measuring synopsis on gold data, side by side with baselines run in the same process."""

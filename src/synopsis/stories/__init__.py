@@ -1,0 +1,117 @@
+"""Stories: articles grouped by the event they report, one article at a time.
+
+- :mod:`.representation`: what an article and a story are made of (a
+  multilingual vector, salient terms and names, a time);
+- :mod:`.index`: the nearest-neighbour index over open stories;
+- :mod:`.clusterer`: the incremental clusterer (join, open, merge, window);
+- :mod:`.stream`: the cheap path, from raw articles to stories, that ingest
+  at scale and the evaluation use.
+
+One-shot digests (:func:`cluster_stories`) and incremental ingest use the
+same clusterer, so both give the same stories for the same input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..config import StorySettings
+from ..copies import source_groups
+from ..records import Article, CopyLink, Story
+from .clusterer import Merge, StoryClusterer, StoryState, story_id_for
+from .representation import Vector, article_terms, document_vector
+
+
+def publication_order(articles: Sequence[Article]) -> list[Article]:
+    """Articles by publication time, ties in input order.
+
+    An undated article is taken as arriving with the dated article before it
+    in the input (ingest order where there is no date): it keeps its place
+    after that article. Undated articles before any dated one come first.
+    """
+    keyed: list[tuple[float, int, Article]] = []
+    arrival = float("-inf")
+    for position, article in enumerate(articles):
+        if article.published is not None:
+            arrival = article.published.timestamp()
+        keyed.append((arrival, position, article))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [article for _, _, article in keyed]
+
+
+def linked_articles(links: Sequence[CopyLink]) -> dict[str, list[str]]:
+    """For each article, the articles a copy link joins it to."""
+    linked: dict[str, list[str]] = {}
+    for link in links:
+        linked.setdefault(link.a, []).append(link.b)
+        linked.setdefault(link.b, []).append(link.a)
+    return linked
+
+
+def cluster_stories(
+    articles: Sequence[Article],
+    vectors: Mapping[str, Vector],
+    links: Sequence[CopyLink],
+    settings: StorySettings | None = None,
+) -> list[Story]:
+    """Group ``articles`` into stories in one pass (see :class:`StoryClusterer`)."""
+    clusterer = StoryClusterer(settings)
+    buckets = clusterer.settings.term_buckets
+    linked = linked_articles(links)
+    for article in publication_order(articles):
+        if article.id in vectors:
+            clusterer.add(
+                article.id,
+                vectors[article.id],
+                article.published,
+                linked.get(article.id, ()),
+                terms=article_terms(article, buckets),
+                language=article.language,
+            )
+    by_id = {article.id: article for article in articles}
+    return [build_story(state, by_id, vectors, links) for state in clusterer.stories]
+
+
+def build_story(
+    state: StoryState,
+    articles: Mapping[str, Article],
+    vectors: Mapping[str, Vector],
+    links: Sequence[CopyLink],
+) -> Story:
+    """A :class:`Story` record from a clusterer state: title, sources, time span."""
+    members = [articles[a] for a in state.article_ids if a in articles]
+    groups = source_groups([a.id for a in members], links)
+    return Story(
+        id=state.id,
+        article_ids=[a.id for a in members],
+        title=story_title(members, vectors, state.centroid),
+        independent_sources=len(groups),
+        source_groups=groups,
+        first_published=state.first_published,
+        last_published=state.last_published,
+    )
+
+
+def story_title(members: Sequence[Article], vectors: Mapping[str, Vector], centroid: Vector) -> str:
+    """The title of the member closest to the story's centroid (titled members first)."""
+    titled = [a for a in members if a.title]
+    if not titled:
+        first = members[0].sentences[0].text if members and members[0].sentences else ""
+        return first[:120]
+    best = max(titled, key=lambda a: float(vectors[a.id] @ centroid) if a.id in vectors else -1.0)
+    return best.title or ""
+
+
+__all__ = [
+    "Merge",
+    "StoryClusterer",
+    "StoryState",
+    "Vector",
+    "build_story",
+    "cluster_stories",
+    "document_vector",
+    "linked_articles",
+    "publication_order",
+    "story_id_for",
+    "story_title",
+]

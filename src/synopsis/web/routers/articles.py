@@ -1,0 +1,168 @@
+"""``/api/articles``: read one article; add articles (JSON or files, with the token)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+
+from ...errors import NotFoundError
+from ...report import article_to_dict
+from ..deps import ServiceDep, SettingsDep, require_reader, require_writer
+from ..fetch import FetchError, fetch
+from ..service import StoryService
+from ..uploads import (
+    Upload,
+    UploadError,
+    items_from_fetched,
+    items_from_file,
+    items_from_json,
+    safe_name,
+)
+
+router = APIRouter(prefix="/api/articles", tags=["articles"])
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "description": "One article, a list, or {'articles': [...]}",
+                    "type": ["object", "array"],
+                    "example": {
+                        "title": "Ferry capsizes off Marrendal",
+                        "outlet": "Example Post",
+                        "url": "https://example.org/ferry",
+                        "published": "2024-05-01T09:30:00+00:00",
+                        "text": "The ferry capsized ...",
+                    },
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.get(
+    "/{article_id:path}",
+    dependencies=[Depends(require_reader)],
+    responses={404: {"description": "No such article"}},
+)
+def get_article(article_id: str, service: ServiceDep) -> dict[str, Any]:
+    """One stored article (as in the report contract), with the story it belongs to."""
+    try:
+        article = service.article(article_id)
+    except NotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    return {**article_to_dict(article), "story": service.story_of(article.id)}
+
+
+@router.post(
+    "",
+    dependencies=[Depends(require_writer)],
+    openapi_extra=_UPLOAD_BODY,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "Nothing new was added"},
+        401: {"description": "No or wrong bearer token"},
+        403: {"description": "Writes are disabled (no token configured)"},
+        413: {"description": "Body over the size limit"},
+    },
+)
+async def add_articles(
+    request: Request, service: ServiceDep, settings: SettingsDep
+) -> JSONResponse:
+    """Add articles (JSON, or files as ``multipart/form-data`` field ``files``).
+
+    Needs ``Authorization: Bearer <SYNOPSIS_TOKEN>``. Answers which story each
+    article landed in, and which inputs failed and why.
+    """
+    limit = settings.web.max_articles_per_request
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if kind == "application/json":
+            try:
+                body = json.loads(await request.body())
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise UploadError(f"the body is not valid JSON: {exc}") from exc
+            upload = items_from_json(body, limit)
+        elif kind == "multipart/form-data":
+            upload = await _files(request, limit)
+        else:
+            raise HTTPException(
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                "send application/json or multipart/form-data",
+            )
+    except UploadError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return await _ingest(service, upload)
+
+
+class UrlRequest(BaseModel):
+    url: str = Field(max_length=2000, examples=["https://example.org/news/ferry"])
+
+
+@router.post(
+    "/from-url",
+    dependencies=[Depends(require_writer)],
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "Nothing new was added"},
+        401: {"description": "No or wrong bearer token"},
+        403: {"description": "Writes are disabled (no token configured)"},
+        422: {"description": "The URL may not or cannot be fetched"},
+    },
+)
+async def add_article_from_url(
+    body: UrlRequest, service: ServiceDep, settings: SettingsDep
+) -> JSONResponse:
+    """Fetch one article by URL (http or https, public addresses only) and add it."""
+    try:
+        fetched = await run_in_threadpool(fetch, body.url, settings.web)
+    except FetchError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    upload = Upload()
+    items_from_fetched(fetched, upload)
+    return await _ingest(service, upload)
+
+
+async def _files(request: Request, limit: int) -> Upload:
+    upload = Upload()
+    async with request.form(max_files=limit, max_fields=limit) as form:
+        files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
+        if not files:
+            raise UploadError("no files in the form (field 'files')")
+        for position, file in enumerate(files):
+            data = await file.read()
+            items_from_file(safe_name(file.filename, position), data, upload, limit)
+    return upload
+
+
+async def _ingest(service: StoryService, upload: Upload) -> JSONResponse:
+    result, placed = await run_in_threadpool(service.ingest, upload.items)
+    failures = [*upload.failures, *result.failures]
+    skipped = [*upload.skipped, *result.skipped]
+    body_out = {
+        "added": result.added,
+        "unchanged": result.unchanged,
+        "placed": placed,
+        "stories": result.stories,
+        "failures": [{"input": f.input, "reason": f.reason} for f in failures],
+        "skipped": [{"input": s.input, "reason": s.reason} for s in skipped],
+    }
+    code = status.HTTP_201_CREATED if result.added else status.HTTP_200_OK
+    return JSONResponse(body_out, status_code=code)

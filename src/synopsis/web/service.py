@@ -1,0 +1,350 @@
+"""The stories a web server shows: reports computed once per story version, then cached.
+
+Computing a story's report re-runs alignment and the digest, far too slow to
+do per request. :class:`StoryService` computes it once per *version* of the
+story (a digest of what the report depends on: the story's article list and
+last change, the settings and this code's cache format), keeps it in the
+store's report cache (so other server processes and restarts reuse it) and in
+a small in-process LRU, together with the claim groups the side-by-side reader
+colours sentences by. Rendered pages are cached the same way, keyed by the
+version, so a story page that has not changed is served without rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from .. import __version__
+from ..align import align_claims
+from ..archive import Archive, IngestResult
+from ..config import Settings, WebSettings
+from ..pipeline import InputItem
+from ..records import Article, Story
+from ..store import StoryRow
+
+CACHE_FORMAT = "web-1"
+"""Bump when what is cached per story changes shape, so old cache rows are recomputed."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LruCache(Generic[K, V]):
+    """A thread-safe least-recently-used mapping holding at most ``size`` entries."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryData:
+    """What the web shows of one story at one version.
+
+    ``report`` is the ``synopsis.report/1`` dictionary and ``report_json`` its
+    JSON (served as is by the API). ``claims`` lists each claim group as
+    ``(article id, sentence index)`` pairs; ``sentences[article]`` holds the
+    ``(start, end)`` span of each sentence in the article's cleaned text.
+    """
+
+    id: str
+    version: str
+    report: dict[str, Any]
+    report_json: bytes
+    claims: list[list[tuple[str, int]]]
+    sentences: dict[str, list[tuple[int, int]]]
+
+    @property
+    def story(self) -> dict[str, Any]:
+        stories = self.report.get("stories") or [{}]
+        return dict(stories[0])
+
+    @property
+    def articles(self) -> dict[str, dict[str, Any]]:
+        return {str(a["id"]): a for a in self.report.get("articles", [])}
+
+    @property
+    def conflict_count(self) -> int:
+        return len(self.story.get("conflicts") or [])
+
+
+@dataclass(frozen=True, slots=True)
+class StoryListItem:
+    """A line of the story list, with what the list filters on."""
+
+    id: str
+    title: str
+    articles: int
+    independent_sources: int
+    first_published: str | None
+    last_published: str | None
+    languages: list[str] = field(default_factory=list)
+    conflicts: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": self.articles,
+            "independent_sources": self.independent_sources,
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+            "languages": self.languages,
+            "conflicts": self.conflicts,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """Search and filters of the story list."""
+
+    query: str = ""
+    language: str = ""
+    min_sources: int = 0
+    with_conflicts: bool = False
+
+    def accepts(self, item: StoryListItem) -> bool:
+        if self.query and self.query.casefold() not in item.title.casefold():
+            return False
+        if self.language and self.language not in item.languages:
+            return False
+        if item.independent_sources < self.min_sources:
+            return False
+        return not (self.with_conflicts and not item.conflicts)
+
+
+class StoryService:
+    """Stories, articles and ingest for the web, over one :class:`Archive`.
+
+    Safe to share between the server's threads: report computation and ingest
+    run one at a time under a lock; cached reads take no lock but the store's.
+    """
+
+    def __init__(self, archive: Archive, settings: Settings | None = None) -> None:
+        self.archive = archive
+        self.settings = settings or archive.settings
+        web = self.settings.web
+        self._fingerprint = _settings_fingerprint(self.settings)
+        self._work = threading.Lock()
+        self._stories: LruCache[str, StoryData] = LruCache(web.page_cache_entries)
+        self._pages: LruCache[tuple[str, ...], bytes] = LruCache(web.page_cache_entries)
+        self._listing: tuple[str, list[tuple[StoryListItem, str]]] | None = None
+
+    @property
+    def web(self) -> WebSettings:
+        return self.settings.web
+
+    # -- stories ---------------------------------------------------------------
+
+    def live_row(self, story_id: str) -> StoryRow:
+        """The story ``story_id``, or the live story it was merged into."""
+        row = self.archive.store.get_story(story_id)
+        seen = {row.id}
+        while row.merged_into and row.merged_into not in seen:
+            row = self.archive.store.get_story(row.merged_into)
+            seen.add(row.id)
+        return row
+
+    def version(self, row: StoryRow) -> str:
+        """A digest of everything the story's report depends on."""
+        key = "\n".join(
+            [
+                CACHE_FORMAT,
+                __version__,
+                self._fingerprint,
+                row.id,
+                row.updated.isoformat(),
+                *row.article_ids,
+            ]
+        )
+        return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+    def story(self, story_id: str) -> StoryData:
+        """The report (and reader alignment) of the live story ``story_id``, cached."""
+        row = self.live_row(story_id)
+        version = self.version(row)
+        cached = self._stories.get(row.id)
+        if cached is not None and cached.version == version:
+            return cached
+        with self._work:
+            cached = self._stories.get(row.id)
+            if cached is not None and cached.version == version:
+                return cached
+            stored = self.archive.store.cached_report(row.id, version)
+            if stored is not None:
+                data = _story_data_from_json(row.id, version, stored)
+            else:
+                data = self._compute(row, version)
+                self.archive.store.cache_report(
+                    row.id,
+                    version,
+                    json.dumps(
+                        {
+                            "report": data.report,
+                            "claims": data.claims,
+                            "sentences": data.sentences,
+                        },
+                        ensure_ascii=False,
+                    ),
+                )
+            self._stories.put(row.id, data)
+            return data
+
+    def _compute(self, row: StoryRow, version: str) -> StoryData:
+        report = self.archive.story_report(row.id).to_dict()
+        stories = report.get("stories") or []
+        claims: list[list[tuple[str, int]]] = []
+        sentences: dict[str, list[tuple[int, int]]] = {}
+        if stories:
+            story = stories[0]
+            ids = [str(a) for a in story.get("articles", [])]
+            prepared = self.archive.pipeline.prepare(
+                self.archive.store.get_articles(ids), already_clean=True
+            )
+            by_id: dict[str, Article] = {a.id: a for a in prepared.articles}
+            record = Story(
+                id=row.id,
+                article_ids=[a for a in ids if a in by_id],
+                source_groups=[[str(a) for a in g] for g in story.get("source_groups", [])],
+            )
+            groups = align_claims(record, by_id, prepared.sentence_vectors, self.settings.align)
+            claims = [[(s.article_id, s.index) for s in group.sentences] for group in groups]
+            sentences = {a.id: [(s.start, s.end) for s in a.sentences] for a in by_id.values()}
+        return StoryData(
+            id=row.id,
+            version=version,
+            report=report,
+            report_json=_json_bytes(report),
+            claims=claims,
+            sentences=sentences,
+        )
+
+    def listing(self, filters: StoryFilter | None = None) -> list[StoryListItem]:
+        """The live stories, most recently updated first, filtered.
+
+        The list is rebuilt only when some story changed; the conflict count
+        of a story is known once this process has computed its report.
+        """
+        filters = filters or StoryFilter()
+        token = self.archive.store.stories_changed()
+        cached = self._listing
+        if cached is None or cached[0] != token:
+            cached = (token, self._build_listing())
+            self._listing = cached
+        items = []
+        for item, version in cached[1]:
+            data = self._stories.get(item.id)
+            if data is not None and data.version == version:
+                item = replace(item, conflicts=data.conflict_count)
+            if filters.accepts(item):
+                items.append(item)
+        return items
+
+    def _build_listing(self) -> list[tuple[StoryListItem, str]]:
+        store = self.archive.store
+        languages = store.story_languages()
+        rows = {row.id: row for row in store.list_stories()}
+        built = []
+        for listing in self.archive.stories():
+            row = rows.get(listing.id)
+            item = StoryListItem(
+                id=listing.id,
+                title=listing.title,
+                articles=listing.articles,
+                independent_sources=listing.independent_sources,
+                first_published=listing.first_published,
+                last_published=listing.last_published,
+                languages=languages.get(listing.id, []),
+            )
+            built.append((item, self.version(row) if row is not None else ""))
+        return built
+
+    def page(self, key: Sequence[str], render: Callable[[], str]) -> bytes:
+        """A rendered page from the cache, rendering (and caching) it on a miss.
+
+        ``key`` must hold every input of the page, the story version included.
+        """
+        cache_key = tuple(key)
+        cached = self._pages.get(cache_key)
+        if cached is None:
+            cached = render().encode("utf-8")
+            self._pages.put(cache_key, cached)
+        return cached
+
+    # -- articles --------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article:
+        return self.archive.store.get_article(article_id)
+
+    def story_of(self, article_id: str) -> str | None:
+        return self.archive.store.story_of(article_id)
+
+    def ingest(self, items: Iterable[InputItem]) -> tuple[IngestResult, dict[str, str | None]]:
+        """Ingest ``items``; also says which story each added or known article is in."""
+        with self._work:
+            result = self.archive.ingest(list(items))
+        placed = {
+            article_id: self.archive.store.story_of(article_id)
+            for article_id in [*result.added, *result.unchanged]
+        }
+        return result, placed
+
+
+def _settings_fingerprint(settings: Settings) -> str:
+    # The web section does not change reports (and holds the token): leave it out.
+    return repr(replace(settings, web=WebSettings()))
+
+
+def _json_bytes(value: Mapping[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def _story_data_from_json(story_id: str, version: str, text: str) -> StoryData:
+    data = json.loads(text)
+    report = data["report"]
+    return StoryData(
+        id=story_id,
+        version=version,
+        report=report,
+        report_json=_json_bytes(report),
+        claims=[[(str(a), int(i)) for a, i in group] for group in data.get("claims", [])],
+        sentences={
+            str(a): [(int(s), int(e)) for s, e in spans]
+            for a, spans in data.get("sentences", {}).items()
+        },
+    )
+
+
+__all__ = [
+    "CACHE_FORMAT",
+    "LruCache",
+    "StoryData",
+    "StoryFilter",
+    "StoryListItem",
+    "StoryService",
+]
