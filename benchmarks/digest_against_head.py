@@ -13,16 +13,34 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
-from cold_digest import SEEDS, measure
+from cold_digest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident MiB of one run.
+
+    CPU time is reported beside wall time because on a shared machine wall time
+    depends on what else runs.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        errors = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed: {errors}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def export(rev: str, target: Path) -> Path:
@@ -55,20 +73,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         committed = command(export(args.rev, Path(folder)), paths)
         working = command(ROOT / "src", paths)
-        times: dict[str, list[tuple[float, float]]] = {args.rev: [], "working tree": []}
+        times: dict[str, list[tuple[float, float, float]]] = {args.rev: [], "working tree": []}
         for _ in range(args.runs):
             times[args.rev].append(measure(committed))
             times["working tree"].append(measure(working))
-    print(f"inputs: {len(paths)} path(s), runs: {args.runs} (median wall time, max peak RSS)")
+    print(f"inputs: {len(paths)} path(s), runs: {args.runs} (medians; max peak RSS)")
     rows = []
     for name, runs in times.items():
         wall = statistics.median(r[0] for r in runs)
-        peak = max(r[1] for r in runs)
-        rows.append((wall, peak))
-        print(f"{name:14s} wall {wall:6.2f} s   peak RSS {peak:7.1f} MiB")
+        cpu = statistics.median(r[1] for r in runs)
+        peak = max(r[2] for r in runs)
+        rows.append((wall, cpu, peak))
+        print(f"{name:14s} wall {wall:6.2f} s   cpu {cpu:6.2f} s   peak RSS {peak:7.1f} MiB")
+    (wall_a, cpu_a, peak_a), (wall_b, cpu_b, peak_b) = rows
     print(
-        f"ratio working tree / {args.rev}: wall {rows[1][0] / rows[0][0]:.2f}x, "
-        f"memory {rows[1][1] / rows[0][1]:.2f}x"
+        f"ratio working tree / {args.rev}: wall {wall_b / wall_a:.2f}x, "
+        f"cpu {cpu_b / cpu_a:.2f}x, memory {peak_b / peak_a:.2f}x"
     )
 
 

@@ -9,8 +9,8 @@ copies (words dropped, sentences reordered, a different headline cut) within a
 couple of days, so no two articles share a text and every article is really
 cleaned and encoded. Time stamps spread over nine months. Everything runs
 through the cheap path of ``synopsis.stories.stream`` (clean, language, one
-title + lead vector, terms, index search, assign) with the encoder on two
-threads.
+title + lead vector, terms, index search, assign); the encoder gets large
+batches, on ``--threads`` threads.
 
 Figures, at each checkpoint: articles/s end to end over the last stretch and
 overall, open stories in the index, the clusterer's memory per article (index
@@ -38,7 +38,7 @@ import numpy as np
 from synopsis.config import StorySettings
 from synopsis.embed import UseEmbedder
 from synopsis.records import Article
-from synopsis.stories.stream import StoryStream, signal_vectors, prepare_article
+from synopsis.stories.stream import StoryStream, prepare_article, signal_vectors
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -120,11 +120,17 @@ def main() -> None:
     parser.add_argument("--checkpoints", default="10000,25000,50000")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="encoder threads (1 with large batches is fastest on a shared 2-core machine)",
+    )
     args = parser.parse_args()
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c} | {args.articles})
 
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; others share them)")
-    embedder = UseEmbedder(threads=2)
+    embedder = UseEmbedder(threads=args.threads, batch_size=args.batch)
     settings = StorySettings()
 
     sample = [prepare_article(a) for a in stream(2000, args.seed + 1)]

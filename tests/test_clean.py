@@ -224,3 +224,31 @@ def test_seed_removals_hold_no_article_text(seeds: list[Path]) -> None:
     seed = next(a for a in articles if Path(a.path or "").name.startswith("000"))
     keys = [" ".join(p.casefold().split()) for p in seed.text.split("\n\n")]
     assert len(keys) == len(set(keys))
+
+
+def test_html_extraction_keeps_article_tables_and_drops_the_sidebar() -> None:
+    from synopsis.readers.fields import Draft
+    from synopsis.readers.html import draft_from_html
+
+    rows = "".join(
+        f"<tr><td>{n}</td><td>Driver {n}</td><td>{5000 - n * 10} points</td></tr>"
+        for n in range(1, 6)
+    )
+    body = "".join(
+        f"<p>Paragraph {n} of the race report describes lap {n * 10} of the final at length, "
+        "with the positions of the leading drivers and the weather on the circuit.</p>"
+        for n in range(1, 6)
+    )
+    page = (
+        "<html><head><title>Final standings</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Final standings</h1>{body}<table>{rows}</table></article>"
+        "<aside><h3>Most read</h3><ul><li><a href='/x'>Another story entirely</a></li></ul></aside>"
+        "</body></html>"
+    )
+    draft = draft_from_html(page, "page.html", "page.html")
+    assert isinstance(draft, Draft)
+    assert "Driver 3" in draft.body and "4970 points" in draft.body
+    assert "Paragraph 5 of the race report" in draft.body
+    assert "Another story entirely" not in draft.body
+    assert draft.metadata["extractor"] == "trafilatura"

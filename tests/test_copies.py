@@ -44,7 +44,13 @@ def test_near_duplicate_found_and_unrelated_not() -> None:
 def test_near_duplicate_threshold_is_respected() -> None:
     half = " ".join(WIRE.split()[: len(WIRE.split()) // 2])
     strict = CopySettings(near_duplicate_threshold=0.9)
-    assert find_copies([make("a", WIRE), make("b", half)], strict) == []
+    # Half the wire: Jaccard below 0.9, linked only as a cut copy (containment 1.0).
+    links = find_copies([make("a", WIRE), make("b", half)], strict)
+    assert [(k.kind, k.origin) for k in links] == [(CopyKind.NEAR_DUPLICATE, "a")]
+    assert links[0].score < 0.9
+    edited = half.replace("Tuesday", "Wednesday").replace("300 people", "many people")
+    no_cuts = CopySettings(near_duplicate_threshold=0.9, near_duplicate_containment=1.0)
+    assert find_copies([make("a", WIRE), make("b", edited)], no_cuts) == []
 
 
 def test_index_rejects_the_same_article_twice() -> None:

@@ -62,7 +62,7 @@ def eval_stories(
     from .evaluation.stories import evaluate_stories
 
     console = Console(stderr=True)
-    settings = Settings()
+    settings = _settings(None)
     try:
         result = evaluate_stories(path, load_embedder(settings.embed), settings.stories, field)
     except SynopsisError as exc:
@@ -263,13 +263,31 @@ def demo(
 
 
 @app.command()
-def ingest(paths: PathsArgument, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+def ingest(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
+    window_days: Annotated[
+        float | None,
+        typer.Option(
+            "--window-days", help="Stories quiet for this many days stop attracting articles."
+        ),
+    ] = None,
+) -> None:
     """Add articles to the store and keep its stories current."""
+    from dataclasses import replace
+
     from .archive import Archive
 
     console = _stderr()
+    settings = _settings(None)
+    if window_days is not None:
+        try:
+            settings = replace(settings, stories=replace(settings.stories, window_days=window_days))
+        except SynopsisError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--window-days") from exc
     with (
-        Archive.open(db, _settings(None)) as archive,
+        Archive.open(db, settings) as archive,
         progress_bars(console, not quiet) as progress,
     ):
         result = archive.ingest([str(p) for p in paths], progress)

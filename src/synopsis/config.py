@@ -120,14 +120,14 @@ class StorySettings:
     exactly.
     """
 
-    join_threshold: float = 0.3
+    join_threshold: float = 0.35
     window_days: float = 14.0
     lead_sentences: int = 8
-    vector_weight: float = 0.2
+    vector_weight: float = 0.3
     vector_threshold: float = 0.55
     merge_margin: float = 0.25
     candidates: int = 10
-    profile_terms: int = 64
+    profile_terms: int = 160
     term_buckets: int = 1 << 20
     signal_sentences: int = 3
     exact_search_limit: int = 2048
@@ -144,7 +144,8 @@ class StorySettings:
             _check_positive(f"stories.{name}", getattr(self, name))
         if not 1 << 10 <= self.term_buckets <= 1 << 24:
             raise ConfigError(
-                "stories.term_buckets", f"must be between 1024 and 16777216, got {self.term_buckets!r}"
+                "stories.term_buckets",
+                f"must be between 1024 and 16777216, got {self.term_buckets!r}",
             )
 
 

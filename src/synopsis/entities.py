@@ -275,7 +275,9 @@ def _cluster(raw: Sequence[tuple[Article, int, NerSpan]]) -> list[_Cluster]:
     # Longer (more specific) names first, then the most frequent.
     for name in sorted(counts, key=lambda n: (-len(_words(name_key(n))), -counts[n], n)):
         key = name_key(name)
-        target = _match(name, key, clusters, surface_articles[name])
+        target = _match(
+            name, key, clusters, surface_articles[name], "PERSON" in surface_labels[name]
+        )
         if target is None and _shared_word(key, clusters):
             ambiguous.append(name)
             continue
@@ -314,7 +316,11 @@ def _is_misspelling(key: str, cluster: _Cluster) -> bool:
 
 
 def _match(
-    name: str, key: str, clusters: Sequence[_Cluster], where: Counter[str]
+    name: str,
+    key: str,
+    clusters: Sequence[_Cluster],
+    where: Counter[str],
+    called_person: bool,
 ) -> _Cluster | None:
     words = _words(key)
     if not words:
@@ -337,8 +343,10 @@ def _match(
         return candidates[0]
     if candidates:
         return None  # a surname several entities share stays apart (and ambiguous)
-    if not name[:1].isupper():
-        return None
+    if not name[:1].isupper() or name.isupper():
+        return None  # lower case, or an acronym ("US" is no misspelling of "Un")
+    if len(token) <= 3 and not called_person:
+        return None  # a short word joins a person only if it was ever called one
     fuzzy = [
         c
         for c in clusters

@@ -104,7 +104,7 @@ def read_gold(path: str | Path, field: str = "story") -> list[GoldArticle]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     gold: list[GoldArticle] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -113,26 +113,28 @@ def read_gold(path: str | Path, field: str = "story") -> list[GoldArticle]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not JSON: {exc.msg}") from exc
+            raise InputError(str(where), f"not JSON: {exc.msg}") from exc
         if not isinstance(row, dict):
-            raise InputError(f"{where}: expected a JSON object")
+            raise InputError(str(where), "expected a JSON object")
         story = row.get(field)
         if not isinstance(story, str | int) or isinstance(story, bool) or story == "":
-            raise InputError(f"{where}: field {field!r} (the gold story) is missing or empty")
+            raise InputError(str(where), f"field {field!r} (the gold story) is missing or empty")
         if isinstance(row.get("articles"), list):
             for index, item in enumerate(row["articles"]):
                 if not isinstance(item, dict):
-                    raise InputError(f"{where}: articles[{index}] is not an object")
+                    raise InputError(str(where), f"articles[{index}] is not an object")
                 item_id = str(item.get("id") or f"{story}/{index}")
-                gold.append(GoldArticle(_article(item, item_id, f"{where} articles[{index}]"), str(story)))
+                gold.append(
+                    GoldArticle(_article(item, item_id, f"{where} articles[{index}]"), str(story))
+                )
         else:
             article_id = str(row.get("id") or f"line-{number}")
             gold.append(GoldArticle(_article(row, article_id, where), str(story)))
     if not gold:
-        raise InputError(f"{path}: no articles")
+        raise InputError(str(path), "no articles")
     ids = [g.article.id for g in gold]
     if len(set(ids)) != len(ids):
-        raise InputError(f"{path}: article ids repeat")
+        raise InputError(str(path), "article ids repeat")
     return gold
 
 
@@ -140,17 +142,17 @@ def _article(row: dict[str, Any], article_id: str, where: str) -> Article:
     title = row.get("title")
     text = row.get("text")
     if title is not None and not isinstance(title, str):
-        raise InputError(f"{where}: field 'title' must be a string")
+        raise InputError(str(where), "field 'title' must be a string")
     if text is not None and not isinstance(text, str):
-        raise InputError(f"{where}: field 'text' must be a string")
+        raise InputError(str(where), "field 'text' must be a string")
     if not (title or text):
-        raise InputError(f"{where}: needs a 'title' or a 'text'")
+        raise InputError(str(where), "needs a 'title' or a 'text'")
     published = None
     if row.get("published"):
         try:
             published = datetime.fromisoformat(str(row["published"]))
         except ValueError as exc:
-            raise InputError(f"{where}: field 'published' is not an ISO 8601 time") from exc
+            raise InputError(str(where), "field 'published' is not an ISO 8601 time") from exc
     return Article(
         id=article_id,
         text=text or "",
@@ -218,14 +220,12 @@ def evaluate_stories(
     labels = AgglomerativeClustering(
         n_clusters=min(count, len(prepared)), metric="precomputed", linkage="average"
     ).fit_predict(distances)
-    scores.append(
-        score_method("tfidf-average-link", gold, labels.tolist(), clock() - start, True)
-    )
+    scores.append(score_method("tfidf-average-link", gold, labels.tolist(), clock() - start, True))
 
     start = clock()
-    labels = HDBSCAN(min_cluster_size=2, metric="euclidean").fit_predict(matrix)
+    labels = HDBSCAN(min_cluster_size=2, metric="euclidean", copy=True).fit_predict(matrix)
     # HDBSCAN's noise points (-1) are stories of their own.
-    named = [int(l) if l >= 0 else -(i + 1) for i, l in enumerate(labels.tolist())]
+    named = [int(n) if n >= 0 else -(i + 1) for i, n in enumerate(labels.tolist())]
     scores.append(score_method("hdbscan", gold, named, clock() - start, False))
     return StoryEvaluation(str(path), len(placed), count, scores, len(result.failures))
 

@@ -331,9 +331,7 @@ class StoryClusterer:
         if published is None or story.last_published is None or story.first_published is None:
             return True
         return (
-            story.first_published - self._window
-            <= published
-            <= story.last_published + self._window
+            story.first_published - self._window <= published <= story.last_published + self._window
         )
 
     # -- merging ----------------------------------------------------------

@@ -122,10 +122,9 @@ class TermStatistics:
         keys = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         idf = np.log((self.documents + 1) / (self.document_frequency[keys] + 1.0)) + 1.0
-        weights = (1.0 + np.log(tf)) * idf
-        keys, weights = heaviest(keys, weights, top)
+        top_keys, weights = heaviest(keys, (1.0 + np.log(tf)) * idf, top)
         norm = float(np.linalg.norm(weights))
-        return keys, (weights / norm if norm else weights).astype(np.float32)
+        return top_keys, (weights / norm if norm else weights).astype(np.float32)
 
 
 def heaviest(
