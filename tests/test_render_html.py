@@ -553,3 +553,32 @@ def test_links_to_another_story_are_listed_but_not_drawn() -> None:
     assert len(re.findall(r"<line\b", first)) == 2
     assert len(re.findall(r"<line\b", second)) == 0
     assert "rewrite of Other Times (0.40)" in blocks(page, "sources")[0]
+
+
+def test_quality_flags_and_copy_evidence_are_shown() -> None:
+    from synopsis.records import AlignedPassage, QualityFlag, QualityKind
+
+    first = Article(id="a1", text="The ferry sank.", source="a1", outlet="Wire")
+    second = Article(id="a2", text="The ferry went down.", source="a2", outlet="Spinner")
+    second.quality = [QualityFlag(next(iter(QualityKind)), ("once morest the wind",))]
+    link = CopyLink(
+        "a1",
+        "a2",
+        CopyKind.REWRITE,
+        0.9,
+        "a1",
+        evidence=(AlignedPassage(0, 0, "The ferry sank.", "The ferry went down.", 0.91),),
+    )
+    story = Story(
+        id="s1",
+        article_ids=["a1", "a2"],
+        title="Ferry",
+        independent_sources=1,
+        source_groups=[["a1", "a2"]],
+    )
+    report = Report(
+        articles=[first, second], copies=[link], digests=[Digest(story=story, summary=[], facts=[])]
+    )
+    page = render_html(report)
+    assert "once morest the wind" in page and "Quality flags" in page
+    assert "The ferry went down." in page and "0.91" in page and "aligned sentence" in page

@@ -27,7 +27,7 @@ MIN_EXTRACTED_SHARE = 0.1
 Measured on the article-extraction-benchmark: at 0.25 the ``<p>`` fallback
 replaced good extractions of short articles on pages full of teasers."""
 
-MIN_PRECISE_SHARE = 0.35
+MIN_PRECISE_SHARE = 0.5
 """Below this share of the balanced extraction, the precision-mode one lost article text."""
 
 _DATE_PARAMS = {

@@ -98,6 +98,16 @@ class CopyNote:
     before: str
     ref: Ref
     after: str
+    passages: list[PassageView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageView:
+    """One aligned sentence pair of a copy link, seen from one article: ours, theirs."""
+
+    ours: str
+    theirs: str
+    similarity: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +124,7 @@ class ArticleView:
     published_iso: str | None
     language: str | None
     removed: list[dict[str, Any]]
+    quality: list[dict[str, Any]] = field(default_factory=list)
     copies: list[CopyNote] = field(default_factory=list)
     group: int | None = None
     group_size: int = 1
@@ -323,7 +334,14 @@ def _copy_note(link: Mapping[str, Any], this: str, numbering: _Numbering) -> Cop
         before, after = f"{label} of", f"({score}), which is likely the original"
     else:
         before, after = f"{label} of", f"({score})"
-    return CopyNote(kind, kind_colour(kind), before, numbering.ref(other), after)
+    ours, theirs = ("a_text", "b_text") if link["a"] == this else ("b_text", "a_text")
+    passages = [
+        PassageView(
+            str(p.get(ours, "")), str(p.get(theirs, "")), f"{float(p.get('similarity', 0)):.2f}"
+        )
+        for p in link.get("evidence", [])
+    ]
+    return CopyNote(kind, kind_colour(kind), before, numbering.ref(other), after, passages)
 
 
 def _article_view(
@@ -346,6 +364,7 @@ def _article_view(
         published_iso=article.get("published"),
         language=article.get("language"),
         removed=list(article.get("removed", [])),
+        quality=list(article.get("quality", [])),
     )
 
 
