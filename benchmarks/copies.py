@@ -206,14 +206,22 @@ def load_originals(data: Path) -> list[Doc]:
         body = truth[key].get("articleBody", "")
         docs.append(Doc(body, 0, "original", "aeb:" + key))
     # Real corpora hold syndicated copies (ECB+ reprints one agency story under
-    # several outlets): an original that shares a sentence of 10+ words with an
-    # earlier one is not independent of it and is left out.
+    # several outlets, sometimes with a word respelled: "favorite"/"favourite",
+    # "said"/"says"). An original is left out when it shares a sentence of 10+
+    # words with an earlier one, or when a fifth or more of its 6-word shingles
+    # occur in earlier originals: it is not independent of them, and keeping it
+    # would count true copies as false links.
     seen: set[str] = set()
+    seen_shingles: set[int] = set()
     kept = []
     for doc in docs:
         keys = {content_hash(s) for s in sentences_of(doc.text) if len(s.split()) >= 10}
-        if len(doc.text.split()) >= 40 and not keys & seen:
+        words = doc.text.lower().split()
+        grams = {hash(" ".join(words[i : i + 6])) for i in range(max(0, len(words) - 5))}
+        shared = len(grams & seen_shingles) / max(1, len(grams))
+        if len(words) >= 40 and not keys & seen and shared < 0.2:
             seen |= keys
+            seen_shingles |= grams
             kept.append(doc)
     for n, doc in enumerate(kept):
         doc.family = n

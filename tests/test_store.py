@@ -249,7 +249,7 @@ def test_foreign_keys_are_enforced(store: SQLiteStore) -> None:
 
 def test_schema_version_is_stored(db: Path) -> None:
     with SQLiteStore(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
     assert MIGRATIONS[-1][0] == SCHEMA_VERSION
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -610,3 +610,40 @@ def test_concurrent_reads_while_writing_do_not_fail(db: Path) -> None:
         assert store.article_count() == 40 * batch
     assert errors == []
     assert all(n > 0 for n in reads)
+
+
+def test_quality_flags_and_copy_evidence_round_trip(tmp_path: Path) -> None:
+    from synopsis.records import AlignedPassage, QualityFlag, QualityKind
+
+    first = Article(id="q1", text="The ferry sank.", raw_text="The ferry sank.", source="q1")
+    body = "The ferry went down."
+    second = Article(id="q2", text=body, raw_text=body, source="q2")
+    kind = next(iter(QualityKind))
+    second.quality = [QualityFlag(kind, ("once morest the wind", "regarding 40"))]
+    passage = AlignedPassage(0, 0, "The ferry sank.", "The ferry went down.", 0.91)
+    with SQLiteStore(tmp_path / "q.db") as store:
+        store.add_articles([first, second])
+        store.save_copies([CopyLink("q1", "q2", CopyKind.REWRITE, 0.9, "q1", (passage,))])
+        assert store.get_article("q2").quality == second.quality
+        assert store.get_article("q1").quality == []
+        assert store.copies_among(["q1", "q2"])[0].evidence == (passage,)
+
+
+def test_a_version_2_store_gains_the_quality_and_evidence_columns(tmp_path: Path) -> None:
+    from synopsis.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    article = Article(id="o1", text="Old text here.", raw_text="Old text here.", source="o1")
+    with SQLiteStore(path, migrations=MIGRATIONS[:2]) as old:
+        assert old.schema_version == 2
+        conn = old._conn
+        assert conn is not None
+        conn.execute(  # as the version-2 code wrote it: no quality column yet
+            "INSERT INTO articles (id, content_hash, source, text, raw_text, seq, ingested_at) "
+            "VALUES ('o1', ?, 'o1', 'Old text here.', 'Old text here.', 1, '2026-01-01')",
+            (article.content_hash,),
+        )
+        conn.commit()
+    with SQLiteStore(path) as store:
+        assert store.schema_version == 3
+        assert store.get_article("o1").quality == []

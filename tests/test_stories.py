@@ -238,3 +238,19 @@ def test_stream_places_title_only_articles_and_reports_empty_ones() -> None:
     assert result.stories["title"] == result.stories["full"]
     assert "empty" not in result.stories
     assert [f.input for f in result.failures] == ["empty.txt"]
+
+
+def test_dates_at_the_ends_of_the_calendar_do_not_overflow_the_window() -> None:
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from synopsis.stories import StoryClusterer
+
+    clusterer = StoryClusterer()
+    vector = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    first = clusterer.add("ancient", vector, datetime(1, 1, 2, tzinfo=UTC))
+    second = clusterer.add("future", vector, datetime(9999, 12, 30, tzinfo=UTC))
+    third = clusterer.add("ancient-2", vector, datetime(1, 1, 3, tzinfo=UTC))
+    assert first != second  # far apart in time: never one story
+    assert third != second  # closed by the clock or joined: never the far-future story

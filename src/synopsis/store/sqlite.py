@@ -36,7 +36,16 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import NotFoundError, SchemaError, StoreError
-from ..records import Article, CopyKind, CopyLink, Removal, RemovalKind
+from ..records import (
+    AlignedPassage,
+    Article,
+    CopyKind,
+    CopyLink,
+    QualityFlag,
+    QualityKind,
+    Removal,
+    RemovalKind,
+)
 from .base import AddResult, StoryRow
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "SQLiteStore"]
@@ -44,7 +53,7 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "SQLiteStore"]
 Migration = tuple[int, str]
 """A schema migration: the version it brings the store to, and its SQL script."""
 
-SCHEMA_VERSION: Final[int] = 2
+SCHEMA_VERSION: Final[int] = 3
 """The schema version this code writes."""
 
 _SCHEMA_V1: Final[str] = """
@@ -125,7 +134,18 @@ CREATE TABLE story_reports (
 );
 """
 
-MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _SCHEMA_V1), (2, _SCHEMA_V2))
+# Version 3: what cleaning found wrong with an article's wording (quality flags),
+# and the aligned sentences that are the evidence of a copy link.
+_SCHEMA_V3: Final[str] = """
+ALTER TABLE articles ADD COLUMN quality TEXT NOT NULL DEFAULT '[]';  -- JSON [{kind, evidence}]
+ALTER TABLE copies ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';   -- JSON [AlignedPassage]
+"""
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    (1, _SCHEMA_V1),
+    (2, _SCHEMA_V2),
+    (3, _SCHEMA_V3),
+)
 """Every migration, oldest first; the last one brings a store to :data:`SCHEMA_VERSION`."""
 
 _F32: Final = np.dtype("<f4")
@@ -133,7 +153,7 @@ _CHUNK: Final = 500  # ids per ``IN (...)`` query, well under SQLite's variable 
 _PAGE: Final = 200  # articles per page in iter_articles
 _ARTICLE_COLUMNS: Final = (
     "id, content_hash, source, path, url, outlet, title, published, language, "
-    "text, raw_text, metadata, removed"
+    "text, raw_text, metadata, removed, quality"
 )
 _METADATA_INDEX: Final = 11  # of "metadata" in _ARTICLE_COLUMNS
 _STORY_COLUMNS: Final = "id, title, created, updated, first_published, last_published, merged_into"
@@ -382,13 +402,13 @@ class SQLiteStore:
                     added.append(article_id)
             conn.executemany(
                 f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
-                f"VALUES ({_marks(range(15))})",
+                f"VALUES ({_marks(range(16))})",
                 inserts,
             )
             conn.executemany(
                 "UPDATE articles SET content_hash = ?, source = ?, path = ?, url = ?, "
                 "outlet = ?, title = ?, published = ?, language = ?, text = ?, raw_text = ?, "
-                "metadata = ?, removed = ?, ingested_at = ? WHERE id = ?",
+                "metadata = ?, removed = ?, quality = ?, ingested_at = ? WHERE id = ?",
                 updates,
             )
         return AddResult(added, unchanged)
@@ -628,7 +648,7 @@ class SQLiteStore:
         The pair is kept in the order given. Raises :class:`NotFoundError` if
         ``a`` or ``b`` is not a stored article.
         """
-        rows: list[tuple[str, str, str, float, str | None]] = []
+        rows: list[tuple[str, str, str, float, str | None, str]] = []
         for link in links:
             try:
                 kind = CopyKind(link.kind).value
@@ -636,15 +656,35 @@ class SQLiteStore:
                 raise StoreError(
                     f"copy link {link.a!r}-{link.b!r}: unknown kind {link.kind!r}"
                 ) from None
-            rows.append((link.a, link.b, kind, float(link.score), link.origin))
+            evidence = [
+                {
+                    "a_sentence": p.a_sentence,
+                    "b_sentence": p.b_sentence,
+                    "a_text": p.a_text,
+                    "b_text": p.b_text,
+                    "similarity": p.similarity,
+                }
+                for p in link.evidence
+            ]
+            rows.append(
+                (
+                    link.a,
+                    link.b,
+                    kind,
+                    float(link.score),
+                    link.origin,
+                    _to_json(evidence, f"copy link {link.a!r}-{link.b!r} evidence"),
+                )
+            )
         if not rows:
             return
         with self._transaction(write=True) as conn:
             _require_articles(conn, list(dict.fromkeys(i for r in rows for i in r[:2])))
             conn.executemany(
-                "INSERT INTO copies (a, b, kind, score, origin) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO copies (a, b, kind, score, origin, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (a, b, kind) DO UPDATE SET score = excluded.score, "
-                "origin = excluded.origin",
+                "origin = excluded.origin, evidence = excluded.evidence",
                 rows,
             )
 
@@ -659,14 +699,15 @@ class SQLiteStore:
         with self._transaction(write=False) as conn:
             for chunk in _chunks(ids):
                 rows = conn.execute(
-                    f"SELECT a, b, kind, score, origin FROM copies WHERE a IN ({_marks(chunk)})",
+                    f"SELECT a, b, kind, score, origin, evidence FROM copies "
+                    f"WHERE a IN ({_marks(chunk)})",
                     chunk,
                 )
                 found.extend(tuple(row) for row in rows if row[1] in wanted)
         found.sort(key=lambda row: (row[0], row[1], row[2]))
         return [
-            CopyLink(a, b, CopyKind(kind), float(score), origin)
-            for a, b, kind, score, origin in found
+            CopyLink(a, b, CopyKind(kind), float(score), origin, _passages(evidence))
+            for a, b, kind, score, origin, evidence in found
         ]
 
     # -- vectors --------------------------------------------------------------
@@ -802,7 +843,30 @@ def _article_values(article: Article) -> tuple[Any, ...]:
         article.raw_text,
         _to_json(article.metadata, f"{what} metadata"),
         _to_json(removed, f"{what} removals"),
+        _to_json(
+            [
+                {"kind": QualityKind(q.kind).value, "evidence": list(q.evidence)}
+                for q in article.quality
+            ],
+            f"{what} quality flags",
+        ),
     )
+
+
+def _passages(stored: str) -> tuple[AlignedPassage, ...]:
+    try:
+        return tuple(
+            AlignedPassage(
+                int(p["a_sentence"]),
+                int(p["b_sentence"]),
+                str(p["a_text"]),
+                str(p["b_text"]),
+                float(p["similarity"]),
+            )
+            for p in json.loads(stored)
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"a stored copy link has corrupt evidence: {exc}") from exc
 
 
 def _same_article(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
@@ -828,9 +892,14 @@ def _article_from_row(row: Sequence[Any]) -> Article:
         raw_text,
         metadata,
         removed,
+        quality,
     ) = row
     try:
         removals = [Removal(RemovalKind(r["kind"]), str(r["text"])) for r in json.loads(removed)]
+        flags = [
+            QualityFlag(QualityKind(q["kind"]), tuple(str(e) for e in q["evidence"]))
+            for q in json.loads(quality)
+        ]
         meta = json.loads(metadata)
         when = _parse_dt(published)
     except (ValueError, KeyError, TypeError) as exc:
@@ -848,6 +917,7 @@ def _article_from_row(row: Sequence[Any]) -> Article:
         raw_text=raw_text,
         metadata=meta,
         removed=removals,
+        quality=flags,
     )
 
 

@@ -330,8 +330,13 @@ class StoryClusterer:
     def _in_window(self, story: StoryState, published: datetime | None) -> bool:
         if published is None or story.last_published is None or story.first_published is None:
             return True
+        # Compared as seconds: a date near year 1 or 9999 cannot overflow.
+        window = self._window.total_seconds()
+        when = published.timestamp()
         return (
-            story.first_published - self._window <= published <= story.last_published + self._window
+            story.first_published.timestamp() - window
+            <= when
+            <= story.last_published.timestamp() + window
         )
 
     # -- merging ----------------------------------------------------------
@@ -364,9 +369,10 @@ class StoryClusterer:
         if a.first_published is None or b.first_published is None:
             return True
         assert a.last_published is not None and b.last_published is not None
+        window = self._window.total_seconds()
         return (
-            a.first_published - self._window <= b.last_published
-            and b.first_published - self._window <= a.last_published
+            a.first_published.timestamp() - window <= b.last_published.timestamp()
+            and b.first_published.timestamp() - window <= a.last_published.timestamp()
         )
 
     def _merge(self, a: StoryState, b: StoryState) -> None:
@@ -406,7 +412,7 @@ class StoryClusterer:
     def _close_expired(self) -> None:
         if self._clock is None:
             return
-        cutoff = (self._clock - self._window).timestamp()
+        cutoff = self._clock.timestamp() - self._window.total_seconds()
         while self._expiry and self._expiry[0][0] < cutoff:
             _, key = heapq.heappop(self._expiry)
             story = self._by_key.get(key)
