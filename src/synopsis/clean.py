@@ -11,6 +11,7 @@ section shows, …").
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -317,9 +318,12 @@ def parse_timestamp(text: str) -> datetime | None:
     stamp = _TIMESTAMP_PREFIX.sub("", text.strip()).strip()
     stamp = re.sub(r"(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m|$))", r"\1:\2", stamp)
     try:
-        parsed: datetime = date_parser.parse(
-            stamp.replace(" at ", " ").replace("|", " "), fuzzy=True, tzinfos=_ZONES
-        )
+        with warnings.catch_warnings():
+            # An unknown zone name ("AMT") is dropped and the time read as UTC.
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed: datetime = date_parser.parse(
+                stamp.replace(" at ", " ").replace("|", " "), fuzzy=True, tzinfos=_ZONES
+            )
     except (ValueError, OverflowError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -126,6 +126,7 @@ def eval_summary(
         f"synopsis / Lead ROUGE-2: {result.ratio('synopsis', 'lead'):.3f}"
     )
 
+
 DEFAULT_DB = Path("synopsis.db")
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -380,9 +381,7 @@ def serve(
     # Worker processes build their app from the environment (uvicorn needs an import string).
     os.environ["SYNOPSIS_WEB__DB"] = web.db
     os.environ["SYNOPSIS_WEB__PUBLIC_READS"] = str(web.public_reads)
-    uvicorn.run(
-        "synopsis.web:app_from_env", factory=True, host=host, port=port, workers=workers
-    )
+    uvicorn.run("synopsis.web:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 @app.callback(invoke_without_command=True)

@@ -234,9 +234,7 @@ class WebSettings:
 
     def __post_init__(self) -> None:
         if self.fetch_timeout <= 0:
-            raise ConfigError(
-                "web.fetch_timeout", f"must be positive, got {self.fetch_timeout!r}"
-            )
+            raise ConfigError("web.fetch_timeout", f"must be positive, got {self.fetch_timeout!r}")
         if not self.db.strip():
             raise ConfigError("web.db", "must name a store file")
         if not self.host.strip():

@@ -70,9 +70,7 @@ class Pipeline:
         inputs = len(read.articles) + len(read.failures) + len(read.skipped)
         progress("read", inputs, inputs)
         prepared = self.prepare(read.articles, progress)
-        links = find_copies(
-            prepared.articles, self.settings.copies, prepared.sentence_vectors
-        )
+        links = find_copies(prepared.articles, self.settings.copies, prepared.sentence_vectors)
         progress("stories", 0, 1)
         stories = cluster_stories(
             prepared.articles, prepared.document_vectors, links, self.settings.stories

@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from datasketch.lsh import _optimal_param
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from usearch.index import BatchMatches, Index
+
+from ..stopwords import english_stop_words
 
 Vectors = npt.NDArray[Any]
 Signatures = npt.NDArray[np.uint64]
@@ -79,7 +80,7 @@ class MinHasher:
         self._salts = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64)
         self._multipliers = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
         self._vocabulary: dict[str, int] = {}
-        self._stop = frozenset(ENGLISH_STOP_WORDS)
+        self._stop = english_stop_words()
 
     def word_sets(self, text: str) -> WordSets:
         tokens = _WORD.findall(text.lower())

@@ -111,9 +111,7 @@ def _damaged(source: str, number: int, exc: Exception) -> Failure:
     return Failure(f"{source}:{number}", f"damaged WARC record: {exc}")
 
 
-def _read_record(
-    record: Any, name: str, path: str, max_bytes: int | None = None
-) -> Outcome | None:
+def _read_record(record: Any, name: str, path: str, max_bytes: int | None = None) -> Outcome | None:
     """The outcome of one WARC record; ``None`` for records that are not HTML pages."""
     if record.rec_type != "response" or record.http_headers is None:
         return None

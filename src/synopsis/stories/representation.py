@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..records import Article
+from ..stopwords import english_stop_words
 
 Vector = npt.NDArray[np.float32]
 
@@ -30,7 +30,7 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _PHRASE = re.compile(
     r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\s+(?:(?:of|de|del|la|von|van|al|bin)\s+)?[A-ZÀ-ÖØ-Þ][\w'’\-]*)+"
 )
-_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+_STOP_WORDS = english_stop_words() | frozenset(
     "said says say told according reported report news new year years people time just like "
     "el la los las de del que en por con para una uno unos unas como más pero sus fue han "
     "le les des du et est une dans pour qui sur par au aux ce".split()
