@@ -166,16 +166,3 @@ def test_renderers_show_every_story(demo_report: Report, fmt: str) -> None:
     text = demo_report.to_markdown() if fmt == "md" else demo_report.to_html()
     for digest in demo_report.digests:
         assert digest.summary[0].text.split()[0] in text
-
-
-def test_main_story_summary_leads_with_the_death_toll_once(demo_report: Report) -> None:
-    names = keys_by_id(demo_report)
-    main = next(
-        d
-        for d in demo_report.digests
-        if any(names[a] == truths.WIRE_ID for a in d.story.article_ids)
-    )
-    texts = [line.text for line in main.summary]
-    toll = [t for t in texts if "14" in t and "missing" in t]
-    assert len(toll) == 1, texts  # the story's main fact, stated once
-    assert sum("42 million" in t for t in texts) <= 1, texts  # no fact repeated in other words

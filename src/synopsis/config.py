@@ -166,7 +166,7 @@ class DigestSettings:
     """The summary and facts of a digest."""
 
     summary_words: int = 150
-    redundancy_threshold: float = 0.7
+    redundancy_threshold: float = 0.8
     max_facts: int = 20
 
     def __post_init__(self) -> None:

@@ -35,9 +35,6 @@ from .unique import unique_details
 
 _CENTRALITY_WEIGHT = 0.5
 _LEAD_WEIGHT = 0.5
-# A source "states" a claim for ranking when one of its sentences is this close
-# to the claim's centroid, even if alignment put that sentence in another group.
-_SOFT_SUPPORT_SIMILARITY = 0.6
 
 
 @dataclass(slots=True)
@@ -130,39 +127,11 @@ def _rank(
         for c in claims
     }
     candidates = [c for c in claims if not is_fragment(lines[c.id].text)]
-    support = _soft_support(story, candidates, centroids, sentence_vectors)
     ranked = sorted(
         candidates,
-        key=lambda c: (-_score(c, position[c.id], support[c.id]), position[c.id], c.id),
+        key=lambda c: (-_score(c, position[c.id]), position[c.id], c.id),
     )
     return ranked, lines, centroids, position
-
-
-def _soft_support(
-    story: Story,
-    claims: Sequence[ClaimGroup],
-    centroids: Mapping[str, Matrix],
-    sentence_vectors: Mapping[str, Matrix],
-) -> dict[str, int]:
-    """Independent sources with a sentence close to each claim: its weight in the ranking.
-
-    Alignment keeps a claim's group tight (its members are what it cites), so
-    one fact worded very differently by several outlets can end up in several
-    groups of one source each; ranking by the groups' own support would then
-    rank the story's main fact below minor details two outlets copied alike.
-    Citations are not affected: a line cites only its group's members.
-    """
-    group_of = {a: n for n, group in enumerate(story.source_groups) for a in group}
-    support: dict[str, int] = {}
-    for claim in claims:
-        sources = {group_of.get(s.article_id, -1) for s in claim.sentences}
-        for article_id, vectors in sentence_vectors.items():
-            if article_id not in group_of or group_of[article_id] in sources or not len(vectors):
-                continue
-            if float(np.max(vectors @ centroids[claim.id])) >= _SOFT_SUPPORT_SIMILARITY:
-                sources.add(group_of[article_id])
-        support[claim.id] = max(claim.independent_support, len(sources))
-    return support
 
 
 def _compare(
@@ -264,8 +233,12 @@ def is_fragment(text: str) -> bool:
     return not text.rstrip().endswith(_TERMINAL) and len(text.split()) < _MIN_HEADLINE_WORDS
 
 
-def _score(claim: ClaimGroup, position: float, support: int) -> float:
-    return support + _CENTRALITY_WEIGHT * claim.centrality + _LEAD_WEIGHT * (1.0 - position)
+def _score(claim: ClaimGroup, position: float) -> float:
+    return (
+        claim.independent_support
+        + _CENTRALITY_WEIGHT * claim.centrality
+        + _LEAD_WEIGHT * (1.0 - position)
+    )
 
 
 def _relative_position(claim: ClaimGroup, articles: Mapping[str, Article]) -> float:
