@@ -21,8 +21,12 @@ from pathlib import Path
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one run of ``command``."""
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident MiB of one run.
+
+    CPU time is reported beside wall time because on a shared machine wall time
+    depends on what else runs.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -30,7 +34,7 @@ def measure(command: list[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         errors = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed: {errors}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -51,7 +55,7 @@ def main() -> None:
     rows = []
     for name, command in (("python + numpy (baseline)", baseline), ("synopsis digest", digest)):
         runs = [measure(command) for _ in range(args.runs)]
-        rows.append((name, statistics.median(r[0] for r in runs), max(r[1] for r in runs)))
+        rows.append((name, statistics.median(r[0] for r in runs), max(r[2] for r in runs)))
     print(f"inputs: {len(paths)} path(s), runs: {args.runs} (median wall time, max peak RSS)")
     for name, wall, peak in rows:
         print(f"{name:28s} wall {wall:6.2f} s   peak RSS {peak:7.1f} MiB")

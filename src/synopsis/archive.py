@@ -58,7 +58,11 @@ class IngestResult:
 
 @dataclass(frozen=True, slots=True)
 class StoryListing:
-    """A line of the story list."""
+    """A line of the story list, with what the web list filters on.
+
+    ``conflicts`` is known only once the story's report has been computed
+    (the web server fills it in from its cache); ``None`` until then.
+    """
 
     id: str
     title: str
@@ -66,6 +70,8 @@ class StoryListing:
     independent_sources: int
     first_published: str | None
     last_published: str | None
+    languages: list[str] = field(default_factory=list)
+    conflicts: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +81,8 @@ class StoryListing:
             "independent_sources": self.independent_sources,
             "first_published": self.first_published,
             "last_published": self.last_published,
+            "languages": self.languages,
+            "conflicts": self.conflicts,
         }
 
 
@@ -251,6 +259,7 @@ class Archive:
     def stories(self) -> list[StoryListing]:
         """Every current story (merged ones excluded), most recently updated first."""
         listings = []
+        languages = self.store.story_languages()
         for row in self.store.list_stories():
             state = self.store.story_state(row.id) or {}
             listings.append(
@@ -263,6 +272,7 @@ class Archive:
                     if row.first_published
                     else None,
                     last_published=row.last_published.isoformat() if row.last_published else None,
+                    languages=languages.get(row.id, []),
                 )
             )
         return listings

@@ -12,7 +12,7 @@ only ``http://`` / ``https://`` URLs ever become links.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -620,9 +620,16 @@ def page_context(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """The Jinja2 environment (autoescaping on), built once."""
+TemplateFilters = tuple[tuple[str, Callable[[Any], str]], ...]
+
+
+@lru_cache(maxsize=4)
+def environment(filters: TemplateFilters = ()) -> Environment:
+    """The Jinja2 environment of synopsis's templates (autoescaping on), built once.
+
+    ``filters`` adds named filters (the web pages add theirs); each distinct
+    set gets its own environment, so no caller changes another's.
+    """
     env = Environment(
         loader=PackageLoader("synopsis", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -630,6 +637,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["plural"] = plural
+    env.filters.update(dict(filters))
     return env
 
 

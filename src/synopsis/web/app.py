@@ -18,12 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from .. import __version__
 from ..archive import Archive
 from ..config import Settings
-from ..render.html import plural
+from ..render.html import environment as html_environment
 from .service import StoryService
 
 Scope = MutableMapping[str, Any]
@@ -45,18 +45,9 @@ def path_segment(value: object) -> str:
     return quote(str(value), safe="")
 
 
-@lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The web templates' Jinja2 environment (autoescaping on), built once."""
-    env = Environment(
-        loader=PackageLoader("synopsis", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["plural"] = plural
-    env.filters["seg"] = path_segment
-    return env
+    """The web templates' environment: the report's, plus the ``seg`` filter."""
+    return html_environment((("seg", path_segment),))
 
 
 def render(template: str, **context: Any) -> str:

@@ -17,12 +17,12 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from .. import __version__
 from ..align import align_claims
-from ..archive import Archive, IngestResult
+from ..archive import Archive, IngestResult, StoryListing
 from ..config import Settings, WebSettings
 from ..pipeline import InputItem
 from ..records import Article, Story
@@ -94,32 +94,6 @@ class StoryData:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryListItem:
-    """A line of the story list, with what the list filters on."""
-
-    id: str
-    title: str
-    articles: int
-    independent_sources: int
-    first_published: str | None
-    last_published: str | None
-    languages: list[str] = field(default_factory=list)
-    conflicts: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "articles": self.articles,
-            "independent_sources": self.independent_sources,
-            "first_published": self.first_published,
-            "last_published": self.last_published,
-            "languages": self.languages,
-            "conflicts": self.conflicts,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class StoryFilter:
     """Search and filters of the story list."""
 
@@ -128,7 +102,7 @@ class StoryFilter:
     min_sources: int = 0
     with_conflicts: bool = False
 
-    def accepts(self, item: StoryListItem) -> bool:
+    def accepts(self, item: StoryListing) -> bool:
         if self.query and self.query.casefold() not in item.title.casefold():
             return False
         if self.language and self.language not in item.languages:
@@ -153,7 +127,7 @@ class StoryService:
         self._work = threading.Lock()
         self._stories: LruCache[str, StoryData] = LruCache(web.page_cache_entries)
         self._pages: LruCache[tuple[str, ...], bytes] = LruCache(web.page_cache_entries)
-        self._listing: tuple[str, list[tuple[StoryListItem, str]]] | None = None
+        self._listing: tuple[str, list[tuple[StoryListing, str]]] | None = None
 
     @property
     def web(self) -> WebSettings:
@@ -244,7 +218,7 @@ class StoryService:
             sentences=sentences,
         )
 
-    def listing(self, filters: StoryFilter | None = None) -> list[StoryListItem]:
+    def listing(self, filters: StoryFilter | None = None) -> list[StoryListing]:
         """The live stories, most recently updated first, filtered.
 
         The list is rebuilt only when some story changed; the conflict count
@@ -265,24 +239,12 @@ class StoryService:
                 items.append(item)
         return items
 
-    def _build_listing(self) -> list[tuple[StoryListItem, str]]:
-        store = self.archive.store
-        languages = store.story_languages()
-        rows = {row.id: row for row in store.list_stories()}
-        built = []
-        for listing in self.archive.stories():
-            row = rows.get(listing.id)
-            item = StoryListItem(
-                id=listing.id,
-                title=listing.title,
-                articles=listing.articles,
-                independent_sources=listing.independent_sources,
-                first_published=listing.first_published,
-                last_published=listing.last_published,
-                languages=languages.get(listing.id, []),
-            )
-            built.append((item, self.version(row) if row is not None else ""))
-        return built
+    def _build_listing(self) -> list[tuple[StoryListing, str]]:
+        rows = {row.id: row for row in self.archive.store.list_stories()}
+        return [
+            (listing, self.version(rows[listing.id]) if listing.id in rows else "")
+            for listing in self.archive.stories()
+        ]
 
     def page(self, key: Sequence[str], render: Callable[[], str]) -> bytes:
         """A rendered page from the cache, rendering (and caching) it on a miss.
@@ -345,6 +307,5 @@ __all__ = [
     "LruCache",
     "StoryData",
     "StoryFilter",
-    "StoryListItem",
     "StoryService",
 ]
