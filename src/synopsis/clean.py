@@ -20,6 +20,7 @@ import ftfy
 from dateutil import parser as date_parser
 from rapidfuzz import fuzz
 
+from . import timestamps
 from .quality import artefact_count, assess
 from .records import Article, Removal, RemovalKind, normalise_for_hash
 from .segment import join_paragraphs, split_paragraphs
@@ -82,22 +83,6 @@ _WORDY_TIMESTAMP = re.compile(
     re.IGNORECASE,
 )
 
-# Zone abbreviations common in news timestamps, in seconds east of UTC.
-_ZONES = {
-    "UTC": 0,
-    "GMT": 0,
-    "BST": 3600,
-    "CET": 3600,
-    "CEST": 7200,
-    "EET": 7200,
-    "EEST": 10800,
-    "EST": -18000,
-    "EDT": -14400,
-    "CST": -21600,
-    "CDT": -18000,
-    "PST": -28800,
-    "PDT": -25200,
-}
 
 # Near-identical repeated paragraphs (one with straight, one with curly quotes,
 # one with a word changed) score at least this on rapidfuzz's ratio (0–100).
@@ -155,6 +140,12 @@ def clean(article: Article) -> Article:
     removed: list[tuple[int, Removal]] = []
     body: list[tuple[int, str]] = []
     published = article.published
+    title = article.title
+    if title and timestamps.is_stamp(title):
+        # A page whose headline slot held its time stamp: keep the time, drop the title.
+        removed.append((-1, Removal(RemovalKind.TIMESTAMP, title)))
+        published = published or timestamps.stamp_time(title)
+        title = None
     in_teaser_list = False
     for position, paragraph in enumerate(paragraphs):
         kind = classify_junk(paragraph)
@@ -169,6 +160,10 @@ def clean(article: Article) -> Article:
             removed.append((position, Removal(kind, paragraph)))
             continue
         if not body:
+            stamp, paragraph = timestamps.leading_stamp(paragraph)
+            if stamp:
+                removed.append((position, Removal(RemovalKind.TIMESTAMP, stamp)))
+                published = published or timestamps.stamp_time(stamp)
             dateline, paragraph = split_dateline(paragraph)
             if dateline:
                 removed.append((position, Removal(RemovalKind.DATELINE, dateline)))
@@ -180,6 +175,7 @@ def clean(article: Article) -> Article:
     cleaned = replace(
         article,
         text=join_paragraphs(kept),
+        title=title,
         removed=[*article.removed, *(removal for _, removal in removed)],
         published=published,
     )
@@ -279,7 +275,9 @@ def classify_junk(paragraph: str) -> RemovalKind | None:
 def is_timestamp_line(text: str) -> bool:
     """A line that is only a date or time stamp ("Updated 15 March 2026, 09:42")."""
     stamp = _TIMESTAMP_PREFIX.sub("", text.strip()).strip()
-    return bool(_ISO_TIMESTAMP.match(stamp) or _WORDY_TIMESTAMP.match(stamp))
+    return bool(
+        _ISO_TIMESTAMP.match(stamp) or _WORDY_TIMESTAMP.match(stamp) or timestamps.is_stamp(text)
+    )
 
 
 def _is_teaser(text: str) -> bool:
@@ -315,6 +313,8 @@ def parse_timestamp(text: str) -> datetime | None:
     """
     if not is_timestamp_line(text):
         return None
+    if timestamps.is_stamp(text):
+        return timestamps.stamp_time(text)
     stamp = _TIMESTAMP_PREFIX.sub("", text.strip()).strip()
     stamp = re.sub(r"(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m|$))", r"\1:\2", stamp)
     try:
@@ -322,7 +322,7 @@ def parse_timestamp(text: str) -> datetime | None:
             # An unknown zone name ("AMT") is dropped and the time read as UTC.
             warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
             parsed: datetime = date_parser.parse(
-                stamp.replace(" at ", " ").replace("|", " "), fuzzy=True, tzinfos=_ZONES
+                stamp.replace(" at ", " ").replace("|", " "), fuzzy=True, tzinfos=timestamps.ZONES
             )
     except (ValueError, OverflowError):
         return None

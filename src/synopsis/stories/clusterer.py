@@ -3,15 +3,20 @@
 Articles come in publication order (input order where undated). Each joins
 the story of an article it copies, else the best open story that scores
 above the threshold, else opens a new story whose id derives from it. A
-story is scored against an article by its centroid (multilingual vector) and
-its term profile (the summed TF-IDF vectors of its members, salient terms
-and names included): ``vector_weight * cosine + (1 - vector_weight) *
-term cosine``. Where either side has no terms, or the article's language is
-not among the story's, only the vector counts, against
-``vector_threshold`` (so a Spanish report of an event joins the English
-story by meaning). After each article the story it joined is compared with
-its nearest open neighbour; two stories that have converged merge, the
-younger into the older, which keeps its id.
+story is scored against an article by average linkage: the mean cosine
+between the article and the story's members, for the multilingual vectors
+and for the TF-IDF term vectors (salient terms and names included), blended
+as ``vector_weight * vector + (1 - vector_weight) * terms``. Both means are
+one dot product with the mean of the members' unit vectors, so a story keeps
+a vector sum and a term profile, not its members. Average linkage, unlike
+the cosine with a normalised centroid, does not let a large story's blurred
+profile pull in whatever is near its middle. Where either side has no
+terms, or the article's language is not among the story's, only the vectors
+count, against ``vector_threshold`` (so a Spanish report of an event joins
+the English story by meaning). After each article the story it joined is
+compared with its nearest open neighbour; two stories whose average linkage
+passes the threshold by ``merge_margin`` merge, the younger into the older,
+which keeps its id.
 
 Stories whose time span lies more than ``window_days`` before the newest
 article seen are closed: they leave the search index and attract nothing.
@@ -300,7 +305,7 @@ class StoryClusterer:
             if not self._in_window(story, published):
                 continue
             margin = self._margin(
-                vector, terms, language, story.centroid, _terms_of(story), story.languages
+                vector, terms, language, _mean_vector(story), _mean_terms(story), story.languages
             )
             if margin >= best_margin and (best is None or margin > best_margin):
                 best, best_margin = story, margin
@@ -311,21 +316,23 @@ class StoryClusterer:
         vector: Vector,
         terms: Terms,
         language: str | None,
-        centroid: Vector,
+        story_mean: Vector,
         story_terms: Terms,
         languages: Mapping[str, int],
     ) -> float:
-        """How far the pair scores above its threshold (negative: below)."""
-        cosine = float(centroid @ vector)
+        """How far the pair scores above its threshold (negative: below).
+
+        ``vector`` and ``terms`` are an article's unit vectors (or a story's
+        means); ``story_mean`` and ``story_terms`` the other side's means.
+        """
+        vector_score = float(story_mean @ vector)
         same_language = not language or not languages or language in languages
         if same_language and len(terms[0]) and len(story_terms[0]):
-            story_norm = float(np.linalg.norm(story_terms[1])) or 1.0
-            terms_norm = float(np.linalg.norm(terms[1])) or 1.0
-            term_cosine = sparse_dot(*terms, *story_terms) / story_norm / terms_norm
+            term_score = sparse_dot(*terms, *story_terms)
             weight = self.settings.vector_weight
-            score = weight * cosine + (1.0 - weight) * term_cosine
+            score = weight * vector_score + (1.0 - weight) * term_score
             return score - self.settings.join_threshold
-        return cosine - self.settings.vector_threshold
+        return vector_score - self.settings.vector_threshold
 
     def _in_window(self, story: StoryState, published: datetime | None) -> bool:
         if published is None or story.last_published is None or story.first_published is None:
@@ -346,6 +353,7 @@ class StoryClusterer:
         if self._index is None or len(story.article_ids) < 2:
             return
         centroid = story.centroid
+        mean = _mean_vector(story)
         best: StoryState | None = None
         best_margin = self.settings.merge_margin
         for key in self._index.search(centroid, self.settings.candidates):
@@ -353,11 +361,11 @@ class StoryClusterer:
             if other is story or not self._spans_meet(story, other):
                 continue
             margin = self._margin(
-                centroid,
-                _terms_of(story),
+                mean,
+                _mean_terms(story),
                 _main_language(story),
-                other.centroid,
-                _terms_of(other),
+                _mean_vector(other),
+                _mean_terms(other),
                 other.languages,
             )
             if margin >= best_margin and (best is None or margin > best_margin):
@@ -430,6 +438,17 @@ class StoryClusterer:
 
 def _terms_of(story: StoryState) -> Terms:
     return story.term_keys, story.term_weights
+
+
+def _mean_terms(story: StoryState) -> Terms:
+    """The mean of the members' unit term vectors: its dot product is average linkage."""
+    members = np.float32(max(len(story.article_ids), 1))
+    return story.term_keys, (story.term_weights / members).astype(np.float32)
+
+
+def _mean_vector(story: StoryState) -> Vector:
+    """The mean of the members' unit vectors: its dot product is average linkage."""
+    return (story.vector_sum / max(len(story.article_ids), 1)).astype(np.float32)
 
 
 def _main_language(story: StoryState) -> str | None:
