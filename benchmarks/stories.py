@@ -1,6 +1,7 @@
 """Story assignment at scale: articles/s and memory per article from 10k to 100k articles.
 
 Usage: python benchmarks/stories.py [--articles 100000] [--checkpoints 10000,25000,50000]
+       [--workers 2] [--compare 4000]
 
 The stream is built from the real texts in ../shared/data (ECB+, NeuS, the
 extraction benchmark's article bodies) and ../shared/seeds: each text is
@@ -9,22 +10,27 @@ copies (words dropped, sentences reordered, a different headline cut) within a
 couple of days, so no two articles share a text and every article is really
 cleaned and encoded. Time stamps spread over nine months. Everything runs
 through the cheap path of ``synopsis.stories.stream`` (clean, language, one
-title + lead vector, terms, index search, assign); the encoder gets large
-batches, on ``--threads`` threads.
+title + lead vector, terms, index search, assign): cleaning, terms and the
+encoder run in ``--workers`` processes (one encoder thread each) on chunks of
+``--chunk`` articles, assignment in this process, pipelined.
 
 Figures, at each checkpoint: articles/s end to end over the last stretch and
 overall, open stories in the index, the clusterer's memory per article (index
 + story state + article map, counted from the structures) and the process's
 resident memory growth per article. Baselines measured in the same run: the
-encoder alone on the same texts (articles/s), and, at the end, one search in
-the ANN index of open stories against an exact scan over every story's
-centroid (the linear scan the index replaces).
+encoder alone on the same texts (articles/s, one process), the whole path in
+one process (``workers=1``) over the first ``--compare`` articles, whose
+stories must be those of the parallel run, and, at the end, one search in the
+ANN index of open stories against an exact scan over every story's centroid
+(the linear scan the index replaces). The load average is printed with each
+figure: the machine may be shared.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -38,7 +44,12 @@ import numpy as np
 from synopsis.config import StorySettings
 from synopsis.embed import UseEmbedder
 from synopsis.records import Article
-from synopsis.stories.stream import StoryStream, prepare_article, signal_vectors
+from synopsis.stories.stream import (
+    DEFAULT_CHUNK,
+    StoryStream,
+    prepare_article,
+    signal_vectors,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -109,9 +120,33 @@ def stream(count: int, seed: int) -> Iterator[Article]:
         )
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/statm", encoding="ascii") as handle:
+def rss_bytes(pid: int | str = "self") -> int:
+    with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def batches(articles: Iterator[Article], size: int, cuts: list[int]) -> Iterator[list[Article]]:
+    """Batches of ``size`` articles, also cut at each checkpoint in ``cuts``."""
+    pending = iter(cuts)
+    target = next(pending, None)
+    batch: list[Article] = []
+    done = 0
+    for article in articles:
+        batch.append(article)
+        if len(batch) < size and (target is None or done + len(batch) < target):
+            continue
+        done += len(batch)
+        yield batch
+        batch = []
+        while target is not None and done >= target:
+            target = next(pending, None)
+    if batch:
+        yield batch
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -124,13 +159,36 @@ def main() -> None:
         "--threads",
         type=int,
         default=1,
-        help="encoder threads (1 with large batches is fastest on a shared 2-core machine)",
+        help="encoder threads in this process (baselines, --workers 1); each worker uses one",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes that clean and encode (one per core; 1: all in this process)",
+    )
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="articles per task")
+    parser.add_argument(
+        "--word-cache",
+        type=int,
+        default=1 << 18,
+        help="words whose tokenization the encoder remembers (0: none; same vectors either way)",
+    )
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=4000,
+        help="first articles also run in one process, to time it and check identical stories",
     )
     args = parser.parse_args()
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c} | {args.articles})
 
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; others share them)")
-    embedder = UseEmbedder(threads=args.threads, batch_size=args.batch)
+    embedder = UseEmbedder(
+        threads=args.threads,
+        batch_size=args.batch,
+        word_cache=args.word_cache,
+    )
     settings = StorySettings()
 
     sample = [prepare_article(a) for a in stream(2000, args.seed + 1)]
@@ -139,22 +197,54 @@ def main() -> None:
     baseline = len(sample) / (time.perf_counter() - start)
     print(f"baseline, encoder alone on 2000 prepared articles: {baseline:.0f} articles/s")
 
+    serial_stories: list[dict[str, str]] = []
+    if args.compare and args.workers > 1:
+        serial = StoryStream(embedder, settings, workers=1, chunk=args.chunk)
+        done = 0
+        start = time.perf_counter()
+        for result in serial.add_many(
+            batches(stream(args.articles, args.seed), args.batch, checkpoints)
+        ):
+            serial_stories.append(result.stories)
+            done += len(result.stories)
+            if done >= args.compare:
+                break
+        serial_rate = done / (time.perf_counter() - start)
+        print(
+            f"baseline, one process (workers=1) on the first {done} articles: "
+            f"{serial_rate:.0f} articles/s end to end (load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
+        del serial
+
     rows = []
-    story_stream = StoryStream(embedder, settings)
+    story_stream = StoryStream(embedder, settings, workers=args.workers, chunk=args.chunk)
+    started = time.perf_counter()
+    story_stream.start()
+    if args.workers > 1:
+        print(
+            f"{args.workers} worker processes ready in {time.perf_counter() - started:.1f} s "
+            f"(chunks of {args.chunk} articles)",
+            flush=True,
+        )
     rss_start = rss_bytes()
+    cpu_start = cpu_seconds(resource.RUSAGE_SELF)
     done = 0
     start = last_time = time.perf_counter()
     last_done = 0
-    batch: list[Article] = []
     pending = iter(checkpoints)
     target = next(pending)
-    for article in stream(args.articles, args.seed):
-        batch.append(article)
-        if len(batch) < args.batch and done + len(batch) < target:
-            continue
-        story_stream.add(batch)
-        done += len(batch)
-        batch = []
+    identical: bool | None = None
+    compared = 0
+    worker_rss: list[int] = []
+    results = story_stream.add_many(
+        batches(stream(args.articles, args.seed), args.batch, checkpoints)
+    )
+    for number, result in enumerate(results):
+        done += len(result.stories) + len(result.failures)
+        if number < len(serial_stories):
+            identical = (identical is not False) and result.stories == serial_stories[number]
+            compared += len(result.stories)
         if done >= target:
             now = time.perf_counter()
             clusterer = story_stream.clusterer
@@ -180,6 +270,21 @@ def main() -> None:
             )
             last_done, last_time = done, now
             target = next(pending, args.articles + 1)
+            worker_rss = [rss_bytes(p.pid) for p in multiprocessing.active_children() if p.pid]
+    main_cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_start
+    story_stream.close()
+    workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    if identical is not None:
+        print(f"stories of the first {compared} articles identical to one process's: {identical}")
+    print(
+        f"CPU per article: this process {main_cpu / done * 1e3:.2f} ms, "
+        f"workers {workers_cpu / done * 1e3:.2f} ms (their start included)"
+        + (
+            f"; worker RSS {', '.join(f'{r / 2**20:.0f}' for r in worker_rss)} MiB"
+            if worker_rss
+            else ""
+        )
+    )
 
     clusterer = story_stream.clusterer
     centroids = np.vstack([s.centroid for s in clusterer.stories])

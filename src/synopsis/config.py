@@ -118,10 +118,10 @@ class StorySettings:
     the threshold by ``merge_margin``. ``window_days``: a story that has
     had no article for that long stops attracting articles (ECB+ gold
     stories run for weeks, some for months; 60 days keeps most of them
-    whole while the index stays a fraction of the archive). ``signal_sentences`` is the lead the cheap path
-    encodes as one text; ``candidates`` how many nearest open stories are
-    scored; up to ``exact_search_limit`` open stories the index is searched
-    exactly.
+    whole while the index stays a fraction of the archive).
+    ``signal_sentences`` is the lead the cheap path encodes as one text;
+    ``candidates`` how many nearest open stories are scored; up to
+    ``exact_search_limit`` open stories the index is searched exactly.
     """
 
     join_threshold: float = 0.28

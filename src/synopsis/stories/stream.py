@@ -8,24 +8,44 @@ alignment and digests (the heavy path) are left for the stories a reader opens.
 An article whose body is empty after cleaning is placed by its title alone;
 one with neither body nor title is reported as a failure. Undated articles
 follow the dated ones of their batch, in input order.
+
+The work is split in two steps. Preparing (clean, segment, language, terms,
+vectors) looks at one article at a time, so it runs on chunks of
+``chunk`` articles; assigning runs in publication order over a whole batch, in
+this process, against the clusterer. Where the chunks are prepared is the
+executor's choice, apart from the steps: :class:`InProcess` (``workers=1``,
+the default) or :class:`WorkerPool` (``workers`` processes, each with its own
+encoder built once from :func:`~synopsis.embed.embedder_recipe`, on one
+thread). Both prepare the same chunks with the same code, so the stories are
+the same whatever the executor; :meth:`StoryStream.add_many` keeps the
+workers busy on later batches while earlier ones are assigned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..clean import clean
 from ..config import StorySettings
-from ..embed import Embedder
+from ..embed import Embedder, Vectors, embedder_recipe
 from ..language import identify_language
 from ..records import Article, Failure
 from ..segment import segment
 from . import publication_order
 from .clusterer import StoryClusterer
 from .representation import Vector, article_terms, signal_texts, title_lead_vector
+
+DEFAULT_CHUNK = 64
 
 
 @dataclass(slots=True)
@@ -34,6 +54,21 @@ class StreamResult:
 
     stories: dict[str, str] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """A chunk of articles made ready to assign, in input order, without their text.
+
+    ``articles`` are stand-ins of the placeable articles (id, source,
+    publication time, language), with their term counts in ``terms`` and
+    their vectors as the rows of ``vectors``; ``failures`` are the rest.
+    """
+
+    articles: list[Article]
+    terms: list[dict[int, float]]
+    vectors: Vectors
+    failures: list[Failure]
 
 
 def prepare_article(article: Article) -> Article:
@@ -59,49 +94,296 @@ def signal_vectors(
     }
 
 
+def prepare_chunk(
+    articles: Sequence[Article], embedder: Embedder, settings: StorySettings
+) -> PreparedChunk:
+    """Prepare, embed and count the terms of a chunk; one bad article never sinks it."""
+    failures: list[Failure] = []
+    ready: list[Article] = []
+    for article in articles:
+        try:
+            prepared = prepare_article(article)
+        except Exception as exc:  # one bad article never sinks the batch
+            failures.append(
+                Failure(article.source, f"cleaning failed: {type(exc).__name__}: {exc}")
+            )
+            continue
+        if not prepared.sentences and not prepared.title:
+            failures.append(Failure(article.source, "no title and no text to place"))
+            continue
+        ready.append(prepared)
+    vectors = signal_vectors(ready, embedder, settings.signal_sentences)
+    rows = [vectors[a.id] for a in ready]
+    return PreparedChunk(
+        articles=[
+            Article(id=a.id, text="", source=a.source, published=a.published, language=a.language)
+            for a in ready
+        ],
+        terms=[article_terms(a, settings.term_buckets) for a in ready],
+        vectors=(
+            np.vstack(rows).astype(np.float32, copy=False)
+            if rows
+            else np.zeros((0, embedder.dim), np.float32)
+        ),
+        failures=failures,
+    )
+
+
+class Executor(Protocol):
+    """Prepares chunks of articles somewhere, handing them back in input order."""
+
+    def map(self, chunks: Iterable[Sequence[Article]]) -> Iterator[PreparedChunk]: ...
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """Prepares each chunk in this process, when it is asked for."""
+
+    def __init__(self, embedder: Embedder, settings: StorySettings) -> None:
+        self.embedder = embedder
+        self.settings = settings
+
+    def map(self, chunks: Iterable[Sequence[Article]]) -> Iterator[PreparedChunk]:
+        for chunk in chunks:
+            yield prepare_chunk(chunk, self.embedder, self.settings)
+
+    def close(self) -> None:
+        return None
+
+
+class WorkerPool:
+    """Prepares chunks in ``workers`` processes, up to ``ahead`` chunks in flight.
+
+    Each worker builds its encoder once with ``recipe`` (a picklable
+    callable, see :func:`~synopsis.embed.embedder_recipe`) and keeps its
+    numerical libraries to one thread, so ``workers`` processes use about
+    ``workers`` cores. Processes start on first use (or :meth:`start`) and
+    live until :meth:`close`. A worker that dies takes the pool with it: the
+    error is raised and the next call starts fresh processes.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        recipe: Callable[[], Embedder],
+        settings: StorySettings,
+        ahead: int | None = None,
+        start_method: str = "spawn",
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers!r}")
+        self.workers = workers
+        self.recipe = recipe
+        self.settings = settings
+        self.ahead = ahead or 4 * workers
+        self.start_method = start_method
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_start_worker,
+                initargs=(self.recipe, self.settings),
+            )
+        return self._pool
+
+    def start(self, timeout: float = 300.0) -> list[int]:
+        """Start every worker and wait until each has its encoder; their process ids."""
+        pool = self._executor()
+        seen: set[int] = set()
+        deadline = time.monotonic() + timeout
+        while len(seen) < self.workers and time.monotonic() < deadline:
+            pings = [pool.submit(_ping, 0.05) for _ in range(self.workers)]
+            seen.update(p.result(timeout=max(deadline - time.monotonic(), 1.0)) for p in pings)
+        return sorted(seen)
+
+    def map(self, chunks: Iterable[Sequence[Article]]) -> Iterator[PreparedChunk]:
+        pool = self._executor()
+        pending: deque[Future[PreparedChunk]] = deque()
+        source = iter(chunks)
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(pending) < self.ahead:
+                    chunk = next(source, None)
+                    if chunk is None:
+                        exhausted = True
+                    else:
+                        pending.append(pool.submit(_prepare_in_worker, list(chunk)))
+                if not pending:
+                    return
+                yield pending.popleft().result()
+        finally:  # done, failed, or abandoned by the caller: nothing left queued
+            for future in pending:
+                future.cancel()
+            if _broken(pool):
+                self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _broken(pool: ProcessPoolExecutor) -> bool:
+    return bool(getattr(pool, "_broken", False))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(recipe: Callable[[], Embedder], settings: StorySettings) -> None:
+    """A worker's initializer: one BLAS/OpenMP thread, the encoder built once."""
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+        _WORKER["threads"] = threadpool_limits(limits=1)
+    except ImportError:  # pragma: no cover - comes with scikit-learn
+        pass
+    _WORKER["embedder"] = recipe()
+    _WORKER["settings"] = settings
+
+
+def _prepare_in_worker(articles: list[Article]) -> PreparedChunk:
+    return prepare_chunk(articles, _WORKER["embedder"], _WORKER["settings"])
+
+
+def _ping(pause: float) -> int:
+    time.sleep(pause)
+    return os.getpid()
+
+
 class StoryStream:
-    """Keeps stories current over a stream of raw articles (see the module's notes)."""
+    """Keeps stories current over a stream of raw articles (see the module's notes).
+
+    ``workers`` > 1 prepares chunks of ``chunk`` articles in that many
+    processes, each with its own copy of the encoder (rebuilt from
+    ``embedder`` by :func:`~synopsis.embed.embedder_recipe` on one thread,
+    or by ``recipe`` where given). The chunks are the same either way, so
+    the stories are those of ``workers=1`` wherever the copy encodes as the
+    original does (an encoder on several BLAS threads may round differently
+    from its one-thread copy). Workers are started with ``spawn``: a script
+    that uses them must guard its entry point (``if __name__ ==
+    "__main__":``). Close the stream (or use it as a context manager) to stop
+    the workers.
+    """
 
     def __init__(
         self,
         embedder: Embedder,
         settings: StorySettings | None = None,
         clusterer: StoryClusterer | None = None,
+        *,
+        workers: int = 1,
+        chunk: int = DEFAULT_CHUNK,
+        recipe: Callable[[], Embedder] | None = None,
     ) -> None:
+        if workers < 1 or chunk < 1:
+            raise ValueError(f"workers and chunk must be at least 1, got {workers!r}, {chunk!r}")
         self.settings = settings or StorySettings()
         self.embedder = embedder
         self.clusterer = clusterer or StoryClusterer(self.settings)
+        self.chunk = chunk
+        self.executor: Executor
+        if workers == 1:
+            self.executor = InProcess(embedder, self.settings)
+        else:
+            self.executor = WorkerPool(
+                workers, recipe or embedder_recipe(embedder, threads=1), self.settings
+            )
 
     def add(
         self, articles: Sequence[Article], copied_from: Mapping[str, Sequence[str]] | None = None
     ) -> StreamResult:
         """Prepare, embed and assign a batch of articles; one bad article never sinks it."""
+        (result,) = self.add_many([articles], copied_from)
+        return result
+
+    def add_many(
+        self,
+        batches: Iterable[Sequence[Article]],
+        copied_from: Mapping[str, Sequence[str]] | None = None,
+    ) -> Iterator[StreamResult]:
+        """:meth:`add` each batch in turn, yielding its result; with workers, pipelined.
+
+        Later batches are prepared while earlier ones are assigned, so the
+        batches are read ahead of the results.
+        """
+        counts: deque[int] = deque()  # chunks of each batch read but not yet assigned
+
+        def chunks() -> Iterator[Sequence[Article]]:
+            for batch in batches:
+                parts = [batch[i : i + self.chunk] for i in range(0, len(batch), self.chunk)]
+                counts.append(len(parts) or 1)
+                yield from parts or [[]]
+
+        collected: list[PreparedChunk] = []
+        for prepared in self.executor.map(chunks()):
+            collected.append(prepared)
+            if len(collected) == counts[0]:
+                counts.popleft()
+                yield self._assign(collected, copied_from or {})
+                collected = []
+
+    def _assign(
+        self, chunks: Sequence[PreparedChunk], copied_from: Mapping[str, Sequence[str]]
+    ) -> StreamResult:
+        """Assign one batch's prepared chunks in publication order, as one batch."""
         result = StreamResult()
         ready: list[Article] = []
-        for article in articles:
-            try:
-                prepared = prepare_article(article)
-            except Exception as exc:  # one bad article never sinks the batch
-                result.failures.append(
-                    Failure(article.source, f"cleaning failed: {type(exc).__name__}: {exc}")
-                )
-                continue
-            if not prepared.sentences and not prepared.title:
-                result.failures.append(Failure(article.source, "no title and no text to place"))
-                continue
-            ready.append(prepared)
-        vectors = signal_vectors(ready, self.embedder, self.settings.signal_sentences)
-        buckets = self.settings.term_buckets
+        terms: list[dict[int, float]] = []
+        vectors: dict[str, Vector] = {}
+        for prepared in chunks:
+            result.failures.extend(prepared.failures)
+            ready.extend(prepared.articles)
+            terms.extend(prepared.terms)
+            for article, vector in zip(prepared.articles, prepared.vectors, strict=True):
+                vectors[article.id] = vector  # a repeated id takes its last vector
+        position = {id(article): i for i, article in enumerate(ready)}
         for article in publication_order(ready):
             result.stories[article.id] = self.clusterer.add(
                 article.id,
                 vectors[article.id],
                 article.published,
-                (copied_from or {}).get(article.id, ()),
-                terms=article_terms(article, buckets),
+                copied_from.get(article.id, ()),
+                terms=terms[position[id(article)]],
                 language=article.language,
             )
         return result
 
+    def start(self) -> None:
+        """Start the workers now (they otherwise start with the first batch)."""
+        if isinstance(self.executor, WorkerPool):
+            self.executor.start()
 
-__all__ = ["StoryStream", "StreamResult", "prepare_article", "signal_vectors"]
+    def close(self) -> None:
+        """Stop the workers, if any; the stream starts new ones if used again."""
+        self.executor.close()
+
+    def __enter__(self) -> StoryStream:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+__all__ = [
+    "DEFAULT_CHUNK",
+    "Executor",
+    "InProcess",
+    "PreparedChunk",
+    "StoryStream",
+    "StreamResult",
+    "WorkerPool",
+    "prepare_article",
+    "prepare_chunk",
+    "signal_vectors",
+]
