@@ -27,6 +27,13 @@ def utc(*parts: int) -> datetime:
         ),
         ("Sunday, March 17, 2013 | 5: 00 PM", utc(2013, 3, 17, 17, 0)),
         ("First Posted 23: 37: 00 05 / 05 / 2010", utc(2010, 5, 5, 23, 37)),
+        ("2024-05-01T03:30:35Z", utc(2024, 5, 1, 3, 30, 35)),
+        (
+            "Updated 2024-05-01 03:30 +0200",
+            datetime(2024, 5, 1, 3, 30, tzinfo=timezone(timedelta(hours=2))),
+        ),
+        ("Mon, 15 March 2026 09.42", utc(2026, 3, 15, 9, 42)),
+        ("15 March 2026, 09:42 AMT", utc(2026, 3, 15, 9, 42)),  # an unknown zone: read as UTC
         # two stamps on a line: the first is read
         ("Posted: 04 / 9 / 2012 8: 33 am Updated: 04 / 10 / 2012 8: 33 am", utc(2012, 4, 9, 8, 33)),
         # GMT+05:00 on a page means five hours east of Greenwich, not west
@@ -48,6 +55,8 @@ def test_stamps_in_the_formats_pages_print(line: str, expected: datetime) -> Non
         "The 2012 season",
         "NASA 2010",
         "FIFA World Cup 2010",
+        "NASA 2010 10:00",
+        "2012 10:00 NASA",
         "Red Sox offer Teixeira $200 million",
         "July 7 5: 59 PM EDT",  # no year: no date to trust
         "Posted 1 year, 160 days ago",

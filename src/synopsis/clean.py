@@ -11,7 +11,6 @@ section shows, …").
 from __future__ import annotations
 
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -66,22 +65,7 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _HASHTAG_LINE = re.compile(r"^(?:#[\w\-]+[\s,;]*){2,}$", re.UNICODE)
-_TIMESTAMP_PREFIX = re.compile(
-    r"^(?:(?:last )?updated|published|posted|first published|modified)(?: on| at)?\s*:?\s*",
-    re.IGNORECASE,
-)
-_ISO_TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)?"
-    r"(?:\s*(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}))?$",
-    re.IGNORECASE,
-)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WORDY_TIMESTAMP = re.compile(
-    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)\s*,?\s+\d{{4}}"
-    rf"(?:\s*(?:,|at|-|–|\|)?\s*\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?$",
-    re.IGNORECASE,
-)
 
 
 # Near-identical repeated paragraphs (one with straight, one with curly quotes,
@@ -274,10 +258,7 @@ def classify_junk(paragraph: str) -> RemovalKind | None:
 
 def is_timestamp_line(text: str) -> bool:
     """A line that is only a date or time stamp ("Updated 15 March 2026, 09:42")."""
-    stamp = _TIMESTAMP_PREFIX.sub("", text.strip()).strip()
-    return bool(
-        _ISO_TIMESTAMP.match(stamp) or _WORDY_TIMESTAMP.match(stamp) or timestamps.is_stamp(text)
-    )
+    return timestamps.is_stamp(text)
 
 
 def _is_teaser(text: str) -> bool:
@@ -309,24 +290,9 @@ def _is_headline(text: str) -> bool:
 def parse_timestamp(text: str) -> datetime | None:
     """A datetime from a pasted timestamp line (``2024-05-01 03:30:35``, ``15 March 2026, 09:42``).
 
-    Times without a zone are taken as UTC.
+    Times without a zone are taken as UTC (see :mod:`synopsis.timestamps`).
     """
-    if not is_timestamp_line(text):
-        return None
-    if timestamps.is_stamp(text):
-        return timestamps.stamp_time(text)
-    stamp = _TIMESTAMP_PREFIX.sub("", text.strip()).strip()
-    stamp = re.sub(r"(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m|$))", r"\1:\2", stamp)
-    try:
-        with warnings.catch_warnings():
-            # An unknown zone name ("AMT") is dropped and the time read as UTC.
-            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
-            parsed: datetime = date_parser.parse(
-                stamp.replace(" at ", " ").replace("|", " "), fuzzy=True, tzinfos=timestamps.ZONES
-            )
-    except (ValueError, OverflowError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return timestamps.stamp_time(text)
 
 
 @dataclass(frozen=True, slots=True)

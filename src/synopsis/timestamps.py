@@ -25,7 +25,7 @@ _SPACED_COLON = re.compile(r"(?<=\d)\s*:\s*(?=\d)")
 _SPACED_SLASH = re.compile(r"(?<=\d)\s*/\s*(?=\d)")
 _SPACED_ISO = re.compile(r"\b(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b")
 _SPACED_DOTS = re.compile(r"\b(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\b")
-_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.\s?(\d{2})(?=\s*[ap]\.?\s?m\b)", re.IGNORECASE)
+_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.\s?(\d{2})(?=\s*[ap]\.?\s?m\b|\s*$)", re.IGNORECASE)
 _MERIDIEM = re.compile(r"\b([ap])\.\s?m\.?", re.IGNORECASE)
 
 _LABELS = frozenset(
@@ -43,7 +43,8 @@ _WEEKDAYS = frozenset(
 _DATE_TOKEN = re.compile(
     r"\d{1,4}(?:st|nd|rd|th)?"  # a day, a year, an ordinal
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"  # 11/27/2005, 4/9
-    r"|\d{4}-\d{2}-\d{2}"  # 2013-09-26
+    r"|\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:z|[+-]\d{2}:?\d{2})?"  # ISO 8601
+    r"|[+-]\d{2}:?\d{2}"  # +0200, -05:00
     r"|\d{1,2}\.\d{1,2}\.\d{4}"  # 08.07.2012
     r"|\d{1,2}:\d{2}(?::\d{2})?(?:[ap]m?)?"  # 7:35, 5:55p, 10:04pm
     r"|\d{1,2}(?:[ap]m)"  # 7am
@@ -58,6 +59,8 @@ _ZONE_NAMES = frozenset(
 _YEAR = re.compile(r"(?<![\d:])(?:19|20)\d{2}(?![\d:])|\d{1,2}/\d{1,2}/\d{2,4}")
 _PIECE = re.compile(r"[^\s,|@()\[\]–—;]+")
 _MAX_WORDS = 16
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_ZONE_LIKE = re.compile(r"[A-Z]{2,4}")
 _ZONE_OFFSET = re.compile(r"\b(?:gmt|utc)\s*(?=[+-]\d)", re.IGNORECASE)
 # Several stamps on one line ("Posted ... Updated ..."): read the first.
 _SECOND_LABEL = re.compile(
@@ -92,12 +95,16 @@ def repair_spacing(text: str) -> str:
     return _MERIDIEM.sub(r"\1m", text)
 
 
-def _is_date_word(piece: str) -> bool:
-    word = piece.strip(".'’:-")
+def _is_date_word(piece: str, clocked: bool) -> bool:
+    signed = piece[0] in "+-" and piece[1:2].isdigit()  # an offset: +0200, -05:00
+    word = piece if signed else piece.strip(".'’:-")
     lowered = word.lower()
     if not word or lowered in _LABELS or lowered in _MONTHS or lowered in _WEEKDAYS:
         return True
     if lowered in {"-", "+"} or lowered in _ZONE_NAMES:
+        return True
+    # After a clock time, a capitalised abbreviation is a zone even if unknown ("AMT").
+    if clocked and _ZONE_LIKE.fullmatch(word):
         return True
     return bool(_DATE_TOKEN.fullmatch(word) or _DATE_TOKEN.fullmatch(lowered))
 
@@ -108,9 +115,15 @@ def is_stamp(line: str) -> bool:
     pieces = _PIECE.findall(repaired)
     if not pieces or len(pieces) > _MAX_WORDS or not _YEAR.search(repaired):
         return False
-    if not any(p.strip(".").lower() in _MONTHS or any(c.isdigit() for c in p) for p in pieces):
+    named_month = any(p.strip(".").lower() in _MONTHS for p in pieces)
+    if not named_month and not any(any(c.isdigit() for c in p) for p in pieces):
         return False
-    return all(_is_date_word(piece) for piece in pieces)
+    clocked = False  # an unknown zone is taken only after a clock, in a month-named date
+    for piece in pieces:
+        if not _is_date_word(piece, clocked):
+            return False
+        clocked = clocked or (named_month and bool(_CLOCK.search(piece)))
+    return True
 
 
 def stamp_time(line: str) -> datetime | None:

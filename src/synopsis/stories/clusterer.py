@@ -74,10 +74,6 @@ class StoryState:
     def centroid(self) -> Vector:
         return normalised(self.vector_sum.astype(np.float32))
 
-    @property
-    def term_norm(self) -> float:
-        return float(np.linalg.norm(self.term_weights))
-
     def to_state(self) -> dict[str, Any]:
         """The clustering state as JSON-ready values (the vector sum is saved apart)."""
         return {
