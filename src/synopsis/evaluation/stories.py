@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, v_measure_score
 
 from ..config import StorySettings
-from ..embed import Embedder
+from ..embed import CachedEmbedder, Embedder
 from ..errors import InputError
 from ..records import Article
 from ..stories.stream import StoryStream, prepare_article, signal_vectors
@@ -194,6 +194,8 @@ def evaluate_stories(
 ) -> StoryEvaluation:
     """Score synopsis's stories and the two baselines on the gold file at ``path``."""
     settings = settings or StorySettings()
+    # The baselines cluster the vectors synopsis computed: encode each text once.
+    embedder = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
     gold_articles = read_gold(path, field)
     articles = [g.article for g in gold_articles]
     gold_of = {g.article.id: g.story for g in gold_articles}
