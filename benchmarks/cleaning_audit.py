@@ -15,9 +15,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from synopsis.clean import check_removals, clean
 from synopsis.readers import read_inputs
-from synopsis.segment import segment
+from synopsis.text.clean import check_removals, clean
+from synopsis.text.segment import segment
 
 
 def main(argv: list[str] | None = None) -> int:

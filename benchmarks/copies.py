@@ -65,7 +65,7 @@ from synopsis.copies.containment import MIN_CONTAINED_SHINGLES
 from synopsis.copies.rewrite import detect_rewrite
 from synopsis.embed import CachedEmbedder, load_embedder
 from synopsis.records import Article, content_hash
-from synopsis.segment import segment
+from synopsis.text.segment import segment
 
 SYNONYMS = {
     "said": "stated",

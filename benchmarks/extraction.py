@@ -28,10 +28,10 @@ from pathlib import Path
 
 import trafilatura
 
-from synopsis.clean import clean
 from synopsis.readers.fields import Draft
 from synopsis.readers.html import draft_from_html_bytes
 from synopsis.records import Article
+from synopsis.text.clean import clean
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -43,13 +43,13 @@ import numpy as np
 
 from synopsis.config import StorySettings
 from synopsis.embed import UseEmbedder
-from synopsis.records import Article
-from synopsis.stories.stream import (
+from synopsis.pipeline.stream import (
     DEFAULT_CHUNK,
     StoryStream,
     prepare_article,
     signal_vectors,
 )
+from synopsis.records import Article
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 import demo_truths as truths
-from synopsis.clean import check_removals, classify_junk, clean, parse_timestamp
 from synopsis.demo import corpus_path
 from synopsis.readers import read_inputs
 from synopsis.records import Article, RemovalKind
+from synopsis.text.clean import check_removals, classify_junk, clean, parse_timestamp
 
 
 def article(*paragraphs: str) -> Article:

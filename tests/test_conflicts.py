@@ -8,7 +8,7 @@ import pytest
 
 import demo_truths as truths
 from synopsis import Report
-from synopsis.conflicts import misspelled_words, replaced_words
+from synopsis.compare.conflicts import misspelled_words, replaced_words
 
 
 def key_of(report: Report) -> dict[str, str]:

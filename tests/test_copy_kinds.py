@@ -22,7 +22,7 @@ from synopsis.copies.candidates import (
 from synopsis.copies.rewrite import is_rewrite
 from synopsis.copies.sentence_alignment import Alignment
 from synopsis.records import Article, CopyKind
-from synopsis.segment import segment
+from synopsis.text.segment import segment
 
 
 def _keyed_links(report: Report) -> dict[frozenset[str], str]:

@@ -9,8 +9,8 @@ import numpy as np
 
 from synopsis import Report
 from synopsis.config import DigestSettings
-from synopsis.digest import Comparison, artefacts, build_digest, representative
 from synopsis.records import Article, ClaimGroup, Sentence, Story
+from synopsis.summary import Comparison, artefacts, build_digest, representative
 
 
 def test_artefacts_flag_spinner_and_extraction_damage() -> None:
@@ -145,7 +145,7 @@ def test_demo_unique_detail_is_listed(demo_report: Report) -> None:
 
 
 def test_unique_details_skip_claims_other_sources_word_differently() -> None:
-    from synopsis.unique import unique_details
+    from synopsis.compare.unique import unique_details
 
     one = Sentence("a", 0, 0, 0, 30, "Only the first source says so.")
     two = Sentence("b", 0, 0, 0, 30, "Both say this, worded apart.")

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from synopsis.entities import EntityRecognizer, NameIndex, clean_name, find_entities, name_key
+from synopsis.compare.entities import (
+    EntityRecognizer,
+    NameIndex,
+    clean_name,
+    find_entities,
+    name_key,
+)
 from synopsis.records import Article, Story
-from synopsis.segment import segment
+from synopsis.text.segment import segment
 
 
 def article(article_id: str, text: str, title: str | None = None) -> Article:

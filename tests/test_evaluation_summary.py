@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from synopsis import Pipeline
 from synopsis.cli import app
-from synopsis.digest import RankedLine
 from synopsis.embed import CachedEmbedder
 from synopsis.errors import InputError
 from synopsis.evaluation.summary import (
@@ -23,6 +22,7 @@ from synopsis.evaluation.summary import (
     read_events,
 )
 from synopsis.records import SummaryLine
+from synopsis.summary import RankedLine
 
 EVENT = {
     "event": "e1",

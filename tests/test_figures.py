@@ -7,7 +7,7 @@ import math
 import pytest
 
 from demo_truths import AGREEING_FIGURES, FIGURE_CONFLICT
-from synopsis.figures import extract_figures, figure_range, parse_number
+from synopsis.compare.figures import extract_figures, figure_range, parse_number
 from synopsis.records import Figure, Sentence
 
 

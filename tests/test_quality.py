@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 from synopsis import Report
-from synopsis.clean import clean
-from synopsis.quality import (
+from synopsis.records import Article, QualityKind, RemovalKind
+from synopsis.text.clean import clean
+from synopsis.text.quality import (
     artefact_count,
     assess,
     run_together_words,
     spinner_artefacts,
     translation_artefacts,
 )
-from synopsis.records import Article, QualityKind, RemovalKind
 
 
 def article(*paragraphs: str) -> Article:

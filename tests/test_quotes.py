@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from synopsis.compare.entities import EntityRecognizer, NameIndex, find_entities
+from synopsis.compare.quotes import extract_quotes, group_quotes, overlap
 from synopsis.config import QuoteSettings
-from synopsis.entities import EntityRecognizer, NameIndex, find_entities
-from synopsis.quotes import extract_quotes, group_quotes, overlap
 from synopsis.records import Article, Quote, Story
-from synopsis.segment import segment
+from synopsis.text.segment import segment
 
 SETTINGS = QuoteSettings()
 Setup = tuple[Story, dict[str, Article], NameIndex]

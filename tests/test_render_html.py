@@ -24,8 +24,8 @@ from synopsis.records import (
     Story,
     SummaryLine,
 )
-from synopsis.render.html import circle_layout, render_html, safe_href
 from synopsis.report import Report
+from synopsis.report.html import circle_layout, render_html, safe_href
 
 EVIL_SCRIPT = "<script>alert(1)</script>"
 EVIL_IMG = "<img src=x onerror=alert(1)>"
@@ -255,7 +255,7 @@ def svgs(page: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_html(quake_report())
+    return render_html(quake_report().to_dict())
 
 
 # ------------------------------------------------------------------------- content
@@ -364,7 +364,7 @@ def test_nothing_failed_says_so() -> None:
     report = quake_report()
     report.failures.clear()
     report.skipped.clear()
-    assert "Every input was processed." in text_of(render_html(report))
+    assert "Every input was processed." in text_of(render_html(report.to_dict()))
 
 
 # --------------------------------------------------------------------------- graph
@@ -395,7 +395,7 @@ def test_edge_colours_differ_by_kind_and_legend_names_them(page: str) -> None:
 def test_arrow_points_from_origin_to_copy() -> None:
     report = quake_report()
     report.copies = [CopyLink("a1", "a2", CopyKind.EXACT, 1.0, origin="a2")]
-    (svg,) = svgs(render_html(report))
+    (svg,) = svgs(render_html(report.to_dict()))
     nodes = {
         int(n): (float(x), float(y))
         for x, y, n in re.findall(
@@ -422,7 +422,7 @@ def test_circle_layout_places_points_on_one_circle() -> None:
 
 
 def test_hostile_content_is_escaped() -> None:
-    page = render_html(hostile_report())
+    page = render_html(hostile_report().to_dict())
     body = page.split("<body>", 1)[1]
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -431,7 +431,7 @@ def test_hostile_content_is_escaped() -> None:
 
 
 def test_javascript_url_is_text_not_a_link() -> None:
-    page = render_html(hostile_report())
+    page = render_html(hostile_report().to_dict())
     assert 'href="javascript:' not in page.lower()
     assert "javascript:alert(1)" in text_of(page)
 
@@ -466,7 +466,7 @@ def test_page_is_self_contained(page: str) -> None:
 
 @pytest.mark.parametrize("make", [quake_report, hostile_report, Report])
 def test_page_is_well_formed(make: Any) -> None:
-    checker = balance(render_html(make()))
+    checker = balance(render_html(make().to_dict()))
     assert checker.errors == []
     assert checker.stack == []
     assert checker.seen.get("section", 0) >= 1
@@ -480,7 +480,7 @@ def test_balance_checker_catches_unclosed_tags() -> None:
 
 
 def test_report_with_zero_stories_renders() -> None:
-    page = render_html(Report(skipped=[Skip("notes.txt", "empty file")]))
+    page = render_html(Report(skipped=[Skip("notes.txt", "empty file")]).to_dict())
     text = text_of(page)
     assert "synopsis report" in text
     assert "No stories were found in this run." in text
@@ -491,7 +491,7 @@ def test_report_with_zero_stories_renders() -> None:
 def test_articles_outside_any_story_are_listed() -> None:
     report = quake_report()
     report.articles.append(Article(id="lone", text="x", source="in/lone", outlet="Lone Gazette"))
-    page = render_html(report)
+    page = render_html(report.to_dict())
     assert "Articles in no story" in page and "Lone Gazette" in blocks(page, "panel")[0]
 
 
@@ -526,7 +526,7 @@ class _ExtendedReport(Report):
 def test_later_sections_render_when_present() -> None:
     base = quake_report()
     report = _ExtendedReport(articles=base.articles, copies=base.copies, digests=base.digests)
-    page = render_html(report)
+    page = render_html(report.to_dict())
     text = text_of(page)
     assert "Quotes We felt it twice (a resident) [3]" in text
     assert "Entities Izmir [1] [2]" in text
@@ -548,7 +548,7 @@ def test_links_to_another_story_are_listed_but_not_drawn() -> None:
         Digest(Story(id="s2", article_ids=["b1"], independent_sources=1), summary=[], facts=[])
     )
     report.copies.append(CopyLink("a1", "b1", CopyKind.REWRITE, 0.4))
-    page = render_html(report)
+    page = render_html(report.to_dict())
     first, second = svgs(page)
     assert len(re.findall(r"<line\b", first)) == 2
     assert len(re.findall(r"<line\b", second)) == 0
@@ -579,6 +579,6 @@ def test_quality_flags_and_copy_evidence_are_shown() -> None:
     report = Report(
         articles=[first, second], copies=[link], digests=[Digest(story=story, summary=[], facts=[])]
     )
-    page = render_html(report)
+    page = render_html(report.to_dict())
     assert "once morest the wind" in page and "Quality flags" in page
     assert "The ferry went down." in page and "0.91" in page and "aligned sentence" in page

@@ -1,5 +1,5 @@
 from synopsis.records import Article
-from synopsis.segment import segment, split_paragraphs, split_sentences
+from synopsis.text.segment import segment, split_paragraphs, split_sentences
 
 
 def spans(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-from synopsis.stopwords import english_stop_words
+from synopsis.text.stopwords import english_stop_words
 
 
 def test_stop_words_match_scikit_learn_without_importing_it() -> None:
@@ -17,7 +17,7 @@ def test_reading_the_list_does_not_import_scikit_learn() -> None:
     import sys
 
     code = (
-        "import sys; from synopsis.stopwords import english_stop_words; "
+        "import sys; from synopsis.text.stopwords import english_stop_words; "
         "english_stop_words.cache_clear(); assert len(english_stop_words()) > 300; "
         "print('sklearn' in sys.modules)"
     )

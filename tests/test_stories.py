@@ -6,6 +6,7 @@ import pytest
 
 from synopsis.config import StorySettings
 from synopsis.errors import ConfigError
+from synopsis.pipeline.stream import StoryStream
 from synopsis.records import Article, CopyKind, CopyLink
 from synopsis.stories import (
     StoryClusterer,
@@ -21,7 +22,6 @@ from synopsis.stories.representation import (
     sparse_dot,
     term_bucket,
 )
-from synopsis.stories.stream import StoryStream
 
 BUCKETS = 1 << 12
 

@@ -19,11 +19,11 @@ from synopsis.embed import (
     WordMemoTokenizer,
     embedder_recipe,
 )
+from synopsis.pipeline import stream as stream_module
+from synopsis.pipeline.stream import StoryStream, StreamResult
 from synopsis.records import Article
 from synopsis.stories import StoryClusterer
-from synopsis.stories import stream as stream_module
 from synopsis.stories.representation import term_bucket
-from synopsis.stories.stream import StoryStream, StreamResult
 
 SETTINGS = StorySettings(term_buckets=1 << 12, vector_threshold=0.5)
 DAY = datetime(2026, 3, 1, tzinfo=UTC)

@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from synopsis.clean import clean
 from synopsis.records import Article, RemovalKind
-from synopsis.timestamps import is_stamp, leading_stamp, repair_spacing, stamp_time
+from synopsis.text.clean import clean
+from synopsis.text.timestamps import is_stamp, leading_stamp, repair_spacing, stamp_time
 
 
 def utc(*parts: int) -> datetime:

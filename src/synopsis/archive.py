@@ -19,14 +19,12 @@ import numpy as np
 from .align import align_claims
 from .config import Settings
 from .copies import find_copies
-from .digest import build_digest, make_comparison
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import StoreError
 from .pipeline import InputItem, Pipeline, Progress
 from .readers import read_inputs
 from .records import Article, CopyLink, Failure, Skip
 from .report import Report
-from .segment import segment
 from .store import SQLiteStore, Store, StoryRow
 from .stories import (
     Merge,
@@ -38,6 +36,8 @@ from .stories import (
     publication_order,
 )
 from .stories.representation import article_terms
+from .summary import build_digest, make_comparison
+from .text.segment import segment
 
 _DOCUMENT_KEY = "doc:"
 # The clusterer's term statistics, kept in the vector table under a model name of their own.

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from datasketch.lsh import _optimal_param
 from usearch.index import BatchMatches, Index
 
-from ..stopwords import english_stop_words
+from ..text.stopwords import english_stop_words
 
 Vectors = npt.NDArray[Any]
 Signatures = npt.NDArray[np.uint64]

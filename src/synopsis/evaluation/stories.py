@@ -37,8 +37,8 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score
 from ..config import StorySettings
 from ..embed import CachedEmbedder, Embedder
 from ..errors import InputError
+from ..pipeline.stream import StoryStream, prepare_article, signal_vectors
 from ..records import Article
-from ..stories.stream import StoryStream, prepare_article, signal_vectors
 from .metrics import bcubed
 
 

@@ -29,11 +29,11 @@ from typing import Any
 from ..align import align_claims
 from ..config import Settings
 from ..copies import find_copies
-from ..digest import RankedLine, ranked_lines
 from ..errors import InputError
 from ..pipeline import Pipeline
 from ..records import Article, Story
-from ..segment import split_sentences
+from ..summary import RankedLine, ranked_lines
+from ..text.segment import split_sentences
 
 SYSTEMS = ("synopsis", "lead", "lexrank")
 METRICS = ("rouge1", "rouge2", "rougeL")

@@ -98,8 +98,15 @@ def story_title(members: Sequence[Article], vectors: Mapping[str, Vector], centr
     if not titled:
         first = members[0].sentences[0].text if members and members[0].sentences else ""
         return first[:120]
-    best = max(titled, key=lambda a: float(vectors[a.id] @ centroid) if a.id in vectors else -1.0)
-    return best.title or ""
+    # Scores are rounded so that float noise cannot pick the title: members of a
+    # two-article story score the same in exact arithmetic. Ties go to the earliest member.
+    order = {a.id: n for n, a in enumerate(members)}
+
+    def key(article: Article) -> tuple[float, int]:
+        score = float(vectors[article.id] @ centroid) if article.id in vectors else -1.0
+        return (round(score, 4), -order[article.id])
+
+    return max(titled, key=key).title or ""
 
 
 __all__ = [

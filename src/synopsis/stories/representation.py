@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..records import Article
-from ..stopwords import english_stop_words
+from ..text.stopwords import english_stop_words
 
 Vector = npt.NDArray[np.float32]
 

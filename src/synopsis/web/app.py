@@ -23,7 +23,7 @@ from jinja2 import Environment
 from .. import __version__
 from ..archive import Archive
 from ..config import Settings
-from ..render.html import environment as html_environment
+from ..report.html import environment as html_environment
 from .service import StoryService
 
 Scope = MutableMapping[str, Any]

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..records import Article
-from ..render.html import (
+from ..report.html import (
     EXTRA_SECTIONS,
     StoryView,
     article_label,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from ...errors import NotFoundError
-from ...report import article_to_dict
+from ...report.contract import article_to_dict
 from ..deps import ServiceDep, SettingsDep, require_reader, require_writer
 from ..fetch import FetchError, fetch
 from ..service import StoryService

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import __version__
-from .records import (
+from .. import __version__
+from ..records import (
     Article,
     Citation,
     Conflict,
@@ -26,6 +26,8 @@ from .records import (
     Skip,
     SummaryLine,
 )
+from .html import render_html
+from .markdown import render_markdown
 
 SCHEMA = "synopsis.report/1"
 
@@ -66,14 +68,10 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_markdown(self) -> str:
-        from .render.markdown import render_markdown
-
-        return render_markdown(self)
+        return render_markdown(self.to_dict())
 
     def to_html(self) -> str:
-        from .render.html import render_html
-
-        return render_html(self)
+        return render_html(self.to_dict())
 
 
 def _iso(value: datetime | None) -> str | None:

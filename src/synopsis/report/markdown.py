@@ -7,9 +7,8 @@ link, an image or raw HTML when the Markdown is rendered.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
-
-from ..report import Report
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -36,8 +35,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def render_markdown(report: Report) -> str:
-    data = report.to_dict()
+def render_markdown(data: Mapping[str, Any]) -> str:
+    """The report (its ``synopsis.report/1`` dict) as Markdown."""
     articles = {a["id"]: a for a in data["articles"]}
     lines = [
         "# synopsis digest",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .records import Article, QualityFlag, QualityKind, RemovalKind
+from ..records import Article, QualityFlag, QualityKind, RemovalKind
 
 _CONTEXT = 30
 

@@ -35,15 +35,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..clean import clean
 from ..config import StorySettings
 from ..embed import Embedder, Vectors, embedder_recipe
-from ..language import identify_language
 from ..records import Article, Failure
-from ..segment import segment
-from . import publication_order
-from .clusterer import StoryClusterer
-from .representation import Vector, article_terms, signal_texts, title_lead_vector
+from ..stories import publication_order
+from ..stories.clusterer import StoryClusterer
+from ..stories.representation import Vector, article_terms, signal_texts, title_lead_vector
+from ..text.clean import clean
+from ..text.language import identify_language
+from ..text.segment import segment
 
 DEFAULT_CHUNK = 64
 

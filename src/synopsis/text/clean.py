@@ -19,9 +19,9 @@ import ftfy
 from dateutil import parser as date_parser
 from rapidfuzz import fuzz
 
+from ..records import Article, Removal, RemovalKind, normalise_for_hash
 from . import timestamps
 from .quality import artefact_count, assess
-from .records import Article, Removal, RemovalKind, normalise_for_hash
 from .segment import join_paragraphs, split_paragraphs
 
 _LINK_BAIT = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .records import Article, Sentence
+from ..records import Article, Sentence
 
 # Words that end with a period without ending a sentence.
 _ABBREVIATIONS = frozenset(

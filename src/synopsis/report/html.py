@@ -20,8 +20,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..report import Report
-
 TEMPLATE = "report.html.j2"
 
 KIND_COLOURS: Mapping[str, str] = {
@@ -641,6 +639,9 @@ def environment(filters: TemplateFilters = ()) -> Environment:
     return env
 
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page (inline CSS and JS, nothing fetched)."""
-    return environment().get_template(TEMPLATE).render(page_context(report.to_dict()))
+def render_html(data: Mapping[str, Any]) -> str:
+    """The report (its ``synopsis.report/1`` dict) as one self-contained HTML page.
+
+    Inline CSS and JS, nothing fetched.
+    """
+    return environment().get_template(TEMPLATE).render(page_context(data))

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .align import Matrix, claim_centroid
+from .compare.conflicts import find_conflicts
+from .compare.entities import EntityRecognizer, NameIndex, find_entities
+from .compare.figures import extract_figures
+from .compare.quotes import Encode, extract_quotes, group_quotes
+from .compare.unique import unique_details
 from .config import CompareSettings, DigestSettings, QuoteSettings, Settings
-from .conflicts import find_conflicts
-from .entities import EntityRecognizer, NameIndex, find_entities
-from .figures import extract_figures
-from .quotes import Encode, extract_quotes, group_quotes
 from .records import (
     Article,
     Citation,
@@ -31,7 +32,6 @@ from .records import (
     Story,
     SummaryLine,
 )
-from .unique import unique_details
 
 _CENTRALITY_WEIGHT = 0.5
 _LEAD_WEIGHT = 0.5

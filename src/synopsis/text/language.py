@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import py3langid
 
-from .records import Article
+from ..records import Article
 
 _SAMPLE_CHARS = 2000
 _MIN_CHARS = 20

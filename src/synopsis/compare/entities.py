@@ -26,7 +26,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from .records import Article, Entity, Mention, Story
+from ..records import Article, Entity, Mention, Story
 
 HEADLINE = -1
 """The sentence number a mention in an article's headline is given."""

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from .records import Figure, Sentence
+from ..records import Figure, Sentence
 
 _UNITS = {
     "zero": 0,

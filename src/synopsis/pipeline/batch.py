@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
 
-from .align import Matrix, align_claims
-from .clean import clean
-from .config import Settings
-from .copies import find_copies
-from .digest import build_digest, make_comparison
-from .embed import CachedEmbedder, Embedder, load_embedder
-from .language import identify_language
-from .readers import read_inputs
-from .records import Article, Digest, Failure, Story
-from .report import Report
-from .segment import segment
-from .stories import Vector, cluster_stories, document_vector
+from ..align import Matrix, align_claims
+from ..config import Settings
+from ..copies import find_copies
+from ..embed import CachedEmbedder, Embedder, load_embedder
+from ..readers import read_inputs
+from ..records import Article, Digest, Failure, Story
+from ..report import Report
+from ..stories import Vector, cluster_stories, document_vector
+from ..summary import build_digest, make_comparison
+from ..text.clean import clean
+from ..text.language import identify_language
+from ..text.segment import segment
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a run advances."""

@@ -26,9 +26,9 @@ from difflib import SequenceMatcher
 import numpy as np
 import numpy.typing as npt
 
-from .config import QuoteSettings
+from ..config import QuoteSettings
+from ..records import Article, Quote, QuoteGroup, Story
 from .entities import TITLE_WORDS, NameIndex
-from .records import Article, Quote, QuoteGroup, Story
 
 Encode = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 

@@ -27,10 +27,7 @@ from difflib import SequenceMatcher
 
 from rapidfuzz.fuzz import ratio
 
-from .entities import HEADLINE, NameIndex, clean_name, name_key
-from .figures import comparable, extract_figures
-from .quotes import overlap
-from .records import (
+from ..records import (
     Article,
     Citation,
     ClaimGroup,
@@ -43,6 +40,9 @@ from .records import (
     Sentence,
     Story,
 )
+from .entities import HEADLINE, NameIndex, clean_name, name_key
+from .figures import comparable, extract_figures
+from .quotes import overlap
 
 _STOPWORDS = frozenset(
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .records import Citation, ClaimGroup, Story, UniqueDetail
+from ..records import Citation, ClaimGroup, Story, UniqueDetail
 
 _DETAIL_BONUS = 0.25
 """Added to a claim's centrality for each kind of detail it holds (a figure, a name)."""

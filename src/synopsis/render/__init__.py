@@ -1,1 +1,0 @@
-"""Renderers: a report as Markdown, HTML or JSON."""
