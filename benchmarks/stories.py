@@ -43,12 +43,8 @@ import numpy as np
 
 from synopsis.config import StorySettings
 from synopsis.embed import UseEmbedder
-from synopsis.pipeline.stream import (
-    DEFAULT_CHUNK,
-    StoryStream,
-    prepare_article,
-    signal_vectors,
-)
+from synopsis.pipeline.stages import prepare_article
+from synopsis.pipeline.stream import DEFAULT_CHUNK, StoryStream, signal_vectors
 from synopsis.records import Article
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

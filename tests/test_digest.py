@@ -8,9 +8,12 @@ from typing import Any
 import numpy as np
 
 from synopsis import Report
-from synopsis.config import DigestSettings
+from synopsis.compare import Comparison
+from synopsis.config import DigestSettings, Settings
+from synopsis.pipeline.stages import build_digest
 from synopsis.records import Article, ClaimGroup, Sentence, Story
-from synopsis.summary import Comparison, artefacts, build_digest, representative
+from synopsis.summary import representative
+from synopsis.text.quality import wording_artefacts as artefacts
 
 
 def test_artefacts_flag_spinner_and_extraction_damage() -> None:
@@ -51,7 +54,12 @@ def test_digest_without_ner_still_compares_figures_and_quotes() -> None:
     claim, vectors, articles = _claim()
     story = Story("s", ["spin", "es", "orig"], source_groups=[["spin", "orig"], ["es"]])
     digest = build_digest(
-        story, [claim], articles, vectors, DigestSettings(summary_words=20), Comparison()
+        story,
+        [claim],
+        articles,
+        vectors,
+        Settings(digest=DigestSettings(summary_words=20)),
+        Comparison(),
     )
     assert [line.text for line in digest.summary] == [articles["orig"].text]
     assert digest.entities == [] and digest.quotes == [] and digest.conflicts == []

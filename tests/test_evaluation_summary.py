@@ -21,8 +21,7 @@ from synopsis.evaluation.summary import (
     lexrank_summary,
     read_events,
 )
-from synopsis.records import SummaryLine
-from synopsis.summary import RankedLine
+from synopsis.records import RankedLine, SummaryLine
 
 EVENT = {
     "event": "e1",

@@ -12,13 +12,20 @@ import pytest
 
 from synopsis.config import ReadSettings
 from synopsis.readers import (
+    FORMATS,
     SUPPORTED_EXTENSIONS,
+    Format,
     ReadResult,
+    describe,
+    format_for,
     iter_input_files,
     parse_published,
     read_inputs,
+    suffixes,
 )
+from synopsis.readers import core as readers_core
 from synopsis.readers import feed as feed_reader
+from synopsis.readers import formats as formats_table
 from synopsis.readers import html as html_reader
 from synopsis.readers import warc as warc_reader
 from synopsis.readers.text import split_title
@@ -801,3 +808,100 @@ def test_warc_size_limit_applies_per_record_not_per_file(tmp_path: Path) -> None
     tight = read_inputs([path], ReadSettings(max_file_bytes=50))
     assert tight.failures and all("record too large" in f.reason for f in tight.failures)
     assert all(f.input.startswith(str(path) + ":") for f in tight.failures)
+
+
+# --- the format table --------------------------------------------------------
+
+
+def test_format_table_is_one_row_per_reader_with_distinct_lower_case_suffixes() -> None:
+    assert all(isinstance(fmt, Format) for fmt in FORMATS)
+    names = [fmt.name for fmt in FORMATS]
+    assert names == ["txt", "md", "html", "jsonl", "json", "csv", "rss", "warc"]
+    table = [suffix for fmt in FORMATS for suffix in fmt.suffixes]
+    assert len(table) == len(set(table)) and all(s == s.lower() for s in table)
+    assert suffixes() == tuple(table) == SUPPORTED_EXTENSIONS
+    assert all(fmt.description for fmt in FORMATS)
+    assert [fmt.name for fmt in FORMATS if fmt.binary] == ["warc"]
+    binary = formats_table.BINARY_SUFFIXES
+    assert binary == {".warc", ".warc.gz"}
+    assert describe() == "txt, md, html, jsonl, json, csv, rss, warc"
+    assert describe(verbose=True).splitlines()[-1].startswith("warc (.warc, .warc.gz): ")
+
+
+def test_format_for_matches_suffixes_case_insensitively_longest_first() -> None:
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            assert format_for(f"corpus/story{suffix}") is fmt
+            assert format_for(Path(f"STORY{suffix.upper()}")) is fmt
+            assert formats_table.suffix_of(f"a{suffix.upper()}") == suffix
+    assert formats_table.suffix_of("crawl.WARC.GZ") == ".warc.gz"
+    assert format_for("archive.gz") is None and format_for("notes") is None
+    assert format_for(".txt") is None  # only a suffix, no name
+    assert format_for("folder.txt/readme") is None  # the file name, not a folder, counts
+
+
+def test_every_suffix_in_the_table_dispatches_to_its_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The table is the dispatch: every suffix maps to its row's reader.
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            assert readers_core.READERS[suffix] is fmt.reader
+    # And reading a file goes through that mapping (or streams, for web archives).
+    called: list[tuple[str, str]] = []
+
+    def recorder(fmt_name: str) -> formats_table.Reader:
+        def read(data: bytes, source: str, path: str) -> list[Failure]:
+            called.append((fmt_name, source))
+            return [Failure(source, f"read as {fmt_name}")]
+
+        return read
+
+    fakes = {s: recorder(fmt.name) for fmt in FORMATS for s in fmt.suffixes}
+    monkeypatch.setattr(readers_core, "READERS", fakes)
+    monkeypatch.setattr(
+        readers_core, "read_warc_file", lambda path, name, limit: iter([Failure(name, "streamed")])
+    )
+    expected: list[Failure] = []
+    paths: list[Path] = []
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            path = write(tmp_path / f"input{suffix.upper()}", "Some words of text.")
+            paths.append(path)
+            reason = "streamed" if fmt.binary else f"read as {fmt.name}"
+            expected.append(Failure(str(path), reason))
+    assert read_inputs(paths).failures == expected
+    assert [name for name, _ in called] == [
+        fmt.name for fmt in FORMATS if not fmt.binary for _ in fmt.suffixes
+    ]
+
+
+def test_upload_accepts_exactly_the_table_suffixes() -> None:
+    from synopsis.web import uploads
+    from synopsis.web.routers import pages
+
+    assert sorted(uploads.READERS) == sorted(suffixes())
+    assert pages.READERS is formats_table.READERS  # the upload page lists the same
+    assert uploads.BINARY_SUFFIXES is formats_table.BINARY_SUFFIXES
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            assert uploads.file_format(f"story{suffix.upper()}") == suffix
+    upload = uploads.Upload()
+    uploads.items_from_file("story.exe", b"not an article", upload, max_articles=10)
+    known = ", ".join(sorted(suffixes()))
+    assert upload.failures == [
+        Failure("upload:story.exe", f"unsupported file type (use one of {known})")
+    ]
+
+
+def test_cli_digest_help_names_every_format() -> None:
+    from typer.testing import CliRunner
+
+    from synopsis.cli import app
+
+    result = CliRunner().invoke(app, ["digest", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.replace("│", " ").split())
+    assert f"Files or folders of articles ({describe()})." in text
+    listed = text.split("Files or folders of articles (", 1)[1].split(")", 1)[0]
+    assert listed.split(", ") == [fmt.name for fmt in FORMATS]

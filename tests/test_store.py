@@ -13,8 +13,18 @@ import numpy as np
 import pytest
 
 from synopsis.errors import NotFoundError, SchemaError, StoreError
-from synopsis.records import Article, CopyKind, CopyLink, Removal, RemovalKind
+from synopsis.records import (
+    AlignedPassage,
+    Article,
+    CopyKind,
+    CopyLink,
+    QualityFlag,
+    QualityKind,
+    Removal,
+    RemovalKind,
+)
 from synopsis.store import (
+    BACKENDS,
     MIGRATIONS,
     SCHEMA_VERSION,
     AddResult,
@@ -22,6 +32,14 @@ from synopsis.store import (
     Store,
     StoryRow,
     open_store,
+)
+from synopsis.store.codec import (
+    ARTICLE_COLUMNS,
+    article_from_row,
+    article_values,
+    copy_link_from_row,
+    copy_link_values,
+    same_article,
 )
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -377,6 +395,101 @@ def test_unknown_url_schemes_are_store_errors() -> None:
         open_store("mysql://db/news")
 
 
+def test_the_backend_table_has_sqlite() -> None:
+    assert set(BACKENDS) == {"sqlite"}
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///c.db", "c.db"),
+        ("sqlite+pysqlite:///c.db", "c.db"),
+        ("SQLite:///c.db", "c.db"),
+        ("sqlite://", ":memory:"),
+        ("sqlite:///", ":memory:"),
+        ("sqlite:///:memory:", ":memory:"),
+        (":memory:", ":memory:"),
+        ("plain.db", "plain.db"),
+    ],
+)
+def test_open_store_url_forms(
+    url: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with open_store(url) as store:
+        assert isinstance(store, SQLiteStore)
+        assert store.path == Path(expected)
+    with open_store(f"sqlite:///{tmp_path / 'abs.db'}") as store:  # four slashes: absolute
+        assert isinstance(store, SQLiteStore)
+        assert store.path == tmp_path / "abs.db"
+
+
+def test_sqlite_url_without_three_slashes_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="needs three slashes") as info:
+        open_store("sqlite://relative.db")
+    assert "sqlite://relative.db" in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["foo://x", "postgresql://db.example.org/news", "FOO+bar://x"])
+def test_unknown_scheme_error_names_the_url_and_the_supported_schemes(url: str) -> None:
+    with pytest.raises(StoreError) as info:
+        open_store(url)
+    message = str(info.value)
+    assert message.startswith(f"{url}: ")
+    assert "supported schemes: sqlite" in message
+
+
+@pytest.mark.parametrize("form", ["path", "str", "url"])
+def test_open_store_without_create_refuses_a_missing_file(
+    form: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = {"path": tmp_path / "none.db", "str": "none.db", "url": "sqlite:///none.db"}[form]
+    shown = tmp_path / "none.db" if form == "path" else Path("none.db")
+    with pytest.raises(StoreError) as info:
+        open_store(target, create=False)
+    assert str(info.value) == f"{shown}: no such store (run 'synopsis ingest' first)"
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_open_store_without_create_opens_an_existing_store(db: Path) -> None:
+    with open_store(db) as store:
+        store.add_articles([make_article(1)])
+    for target in (db, str(db), f"sqlite:///{db}"):
+        with open_store(target, create=False) as store:
+            assert store.get_article("a1") == make_article(1)
+    with open_store("sqlite://", create=False) as store:  # memory needs no file
+        assert store.article_count() == 0
+
+
+# -- codec --------------------------------------------------------------------
+
+
+def test_codec_round_trips_an_article_with_every_field() -> None:
+    kind = next(iter(QualityKind))
+    article = replace(full_article(), quality=[QualityFlag(kind, ("once morest", "regarding"))])
+    values = article_values(article)
+    assert len(values) == len(ARTICLE_COLUMNS.split(", "))
+    assert all(v is None or isinstance(v, str) for v in values)
+    row = tuple(values)  # as a backend would read it back
+    loaded = article_from_row(row)
+    assert loaded == article
+    assert loaded.published == article.published
+    assert loaded.published is not None
+    assert loaded.published.utcoffset() == timedelta(hours=2)
+    for name in ("title", "outlet", "url", "language", "metadata", "removed", "raw_text"):
+        assert getattr(loaded, name) == getattr(article, name)
+    assert loaded.quality == article.quality
+    assert isinstance(loaded.quality[0].kind, QualityKind)
+    assert same_article(row, article_values(loaded))
+
+
+def test_codec_round_trips_a_copy_link() -> None:
+    passage = AlignedPassage(1, 2, "The ferry sank.", "The ferry went down.", 0.91)
+    link = CopyLink("a1", "a2", CopyKind.REWRITE, 0.75, "a1", (passage,))
+    assert copy_link_from_row(copy_link_values(link)) == link
+
+
 def test_closed_store_raises_store_error(db: Path) -> None:
     with SQLiteStore(db) as store:
         store.add_articles([make_article(1)])
@@ -613,8 +726,6 @@ def test_concurrent_reads_while_writing_do_not_fail(db: Path) -> None:
 
 
 def test_quality_flags_and_copy_evidence_round_trip(tmp_path: Path) -> None:
-    from synopsis.records import AlignedPassage, QualityFlag, QualityKind
-
     first = Article(id="q1", text="The ferry sank.", raw_text="The ferry sank.", source="q1")
     body = "The ferry went down."
     second = Article(id="q2", text=body, raw_text=body, source="q2")
@@ -630,7 +741,7 @@ def test_quality_flags_and_copy_evidence_round_trip(tmp_path: Path) -> None:
 
 
 def test_a_version_2_store_gains_the_quality_and_evidence_columns(tmp_path: Path) -> None:
-    from synopsis.store.sqlite import MIGRATIONS
+    from synopsis.store.schema import MIGRATIONS
 
     path = tmp_path / "old.db"
     article = Article(id="o1", text="Old text here.", raw_text="Old text here.", source="o1")

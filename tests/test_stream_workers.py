@@ -19,7 +19,7 @@ from synopsis.embed import (
     WordMemoTokenizer,
     embedder_recipe,
 )
-from synopsis.pipeline import stream as stream_module
+from synopsis.pipeline import executors as executors_module
 from synopsis.pipeline.stream import StoryStream, StreamResult
 from synopsis.records import Article
 from synopsis.stories import StoryClusterer
@@ -147,7 +147,7 @@ def test_one_worker_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("workers=1 must not start processes")
 
-    monkeypatch.setattr(stream_module, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(executors_module, "ProcessPoolExecutor", refuse)
     stream = StoryStream(HashEmbedder(), SETTINGS)
     result = stream.add(corpus()[:10])
     stream.start()

@@ -351,6 +351,106 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_openapi_lists_the_response_shapes(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+
+    def fields(name: str) -> set[str]:
+        return set(components[name]["properties"])
+
+    def ref(response: dict[str, Any]) -> str:
+        return str(response["content"]["application/json"]["schema"]["$ref"]).rsplit("/", 1)[-1]
+
+    assert fields("StoryListPage") == {"total", "offset", "stories"}
+    assert fields("StoryListItem") == {
+        "id",
+        "title",
+        "articles",
+        "independent_sources",
+        "first_published",
+        "last_published",
+        "languages",
+        "conflicts",
+    }
+    assert fields("IngestResponse") == {
+        "added",
+        "unchanged",
+        "placed",
+        "stories",
+        "failures",
+        "skipped",
+    }
+    assert fields("InputStatus") == {"input", "reason"}
+    assert {"id", "text", "story"} <= fields("StoredArticle")
+    assert {"schema", "articles", "stories"} <= fields("StoryReport")
+    assert fields("ErrorDetail") == {"detail"}
+    paths = schema["paths"]
+    assert ref(paths["/api/stories"]["get"]["responses"]["200"]) == "StoryListPage"
+    assert ref(paths["/api/stories/{story_id}"]["get"]["responses"]["200"]) == "StoryReport"
+    assert ref(paths["/api/stories/{story_id}"]["get"]["responses"]["404"]) == "ErrorDetail"
+    assert ref(paths["/api/articles/{article_id}"]["get"]["responses"]["200"]) == "StoredArticle"
+    for path in ("/api/articles", "/api/articles/from-url"):
+        responses = paths[path]["post"]["responses"]
+        assert ref(responses["201"]) == ref(responses["200"]) == "IngestResponse"
+
+
+def test_errors_raised_in_routes_become_404_and_422(client: TestClient) -> None:
+    from fastapi import FastAPI
+
+    from synopsis.errors import InputError, NotFoundError
+
+    def missing() -> None:
+        raise NotFoundError("story", "gone")
+
+    def unreadable() -> None:
+        raise InputError("feed.xml", "not XML")
+
+    app = client.app
+    assert isinstance(app, FastAPI)
+    for prefix in ("/api", ""):
+        app.add_api_route(f"{prefix}/test-missing", missing)
+        app.add_api_route(f"{prefix}/test-unreadable", unreadable)
+    api = client.get("/api/test-missing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/json"
+    assert api.json() == {"detail": "no story with id 'gone'"}
+    page = client.get("/test-missing")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "No story &#39;gone&#39;." in page.text and "Not found" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    api = client.get("/api/test-unreadable")
+    assert api.status_code == 422 and api.json() == {"detail": "feed.xml: not XML"}
+    page = client.get("/test-unreadable")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "feed.xml: not XML" in page.text
+    # the real routes answer the same way
+    assert client.get("/api/stories/nope").json() == {"detail": "no story with id 'nope'"}
+    assert client.get("/api/articles/nope").json() == {"detail": "no article with id 'nope'"}
+    story = client.get("/stories/nope")
+    assert story.headers["content-type"].startswith("text/html")
+    assert "No story &#39;nope&#39;." in story.text
+    assert "No article &#39;nope&#39;." in client.get("/articles/nope").text
+
+
+def test_upload_and_fetch_errors_are_synopsis_errors() -> None:
+    from synopsis import errors
+    from synopsis.web import fetch, uploads
+
+    for kind in (errors.UploadError, errors.FetchError):
+        assert issubclass(kind, errors.InputError)
+        assert issubclass(kind, errors.SynopsisError)
+        assert issubclass(kind, ValueError)  # as before they joined the tree
+    assert uploads.UploadError is errors.UploadError
+    assert fetch.FetchError is errors.FetchError
+    upload = errors.UploadError("no articles in the request")
+    assert str(upload) == "no articles in the request" and upload.input == "request body"
+    with pytest.raises(errors.FetchError) as refused:
+        fetch.fetch("ftp://example.org/a.html", WebSettings())
+    assert refused.value.input == "ftp://example.org/a.html"
+    assert str(refused.value) == "only http and https URLs can be fetched, not 'ftp'"
+
+
 def test_web_settings_are_checked() -> None:
     from synopsis.errors import ConfigError
 

@@ -12,8 +12,6 @@ private and may change.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .api import digest
 from .config import Settings
 from .embed import Embedder, load_embedder
@@ -31,37 +29,58 @@ from .pipeline import Pipeline
 from .records import (
     Article,
     Citation,
+    CitedLine,
     ClaimGroup,
+    Conflict,
+    ConflictValue,
     CopyKind,
     CopyLink,
     Digest,
+    Entity,
     Fact,
     Failure,
+    Figure,
+    Mention,
+    Quote,
+    QuoteGroup,
+    RankedLine,
     Removal,
     RemovalKind,
     Sentence,
     Skip,
     Story,
+    StoryListing,
     SummaryLine,
+    UniqueDetail,
 )
 from .report import SCHEMA, Report
+from .version import __version__
 
 __all__ = [
     "SCHEMA",
     "Article",
     "Citation",
+    "CitedLine",
     "ClaimGroup",
     "ConfigError",
+    "Conflict",
+    "ConflictValue",
     "CopyKind",
     "CopyLink",
     "Digest",
     "Embedder",
     "EmbedderError",
+    "Entity",
     "Fact",
     "Failure",
+    "Figure",
     "InputError",
+    "Mention",
     "NotFoundError",
     "Pipeline",
+    "Quote",
+    "QuoteGroup",
+    "RankedLine",
     "Removal",
     "RemovalKind",
     "Report",
@@ -71,8 +90,10 @@ __all__ = [
     "Skip",
     "StoreError",
     "Story",
+    "StoryListing",
     "SummaryLine",
     "SynopsisError",
+    "UniqueDetail",
     "UnsupportedInputError",
     "__version__",
     "digest",

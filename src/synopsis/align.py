@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from .config import AlignSettings
 from .records import Article, ClaimGroup, Sentence, Story
-
-Matrix = npt.NDArray[np.float32]
+from .types import Matrix as Matrix
 
 
 def claim_sentences(article: Article, settings: AlignSettings) -> list[Sentence]:

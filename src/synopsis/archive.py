@@ -11,32 +11,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any
 
 import numpy as np
 
-from .align import align_claims
+from .compare import make_comparison
 from .config import Settings
 from .copies import find_copies
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import StoreError
 from .pipeline import InputItem, Pipeline, Progress
+from .pipeline.executors import Closeable
+from .pipeline.stages import digest_story
 from .readers import read_inputs
-from .records import Article, CopyLink, Failure, Skip
+from .records import Article, CopyLink, Failure, Skip, StoryListing
 from .report import Report
-from .store import SQLiteStore, Store, StoryRow
+from .store import Store, StoryRow, open_store
 from .stories import (
     Merge,
     StoryClusterer,
     StoryState,
     Vector,
+    assign_articles,
     build_story,
     linked_articles,
-    publication_order,
 )
-from .stories.representation import article_terms
-from .summary import build_digest, make_comparison
 from .text.segment import segment
 
 _DOCUMENT_KEY = "doc:"
@@ -56,37 +54,7 @@ class IngestResult:
     stories: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class StoryListing:
-    """A line of the story list, with what the web list filters on.
-
-    ``conflicts`` is known only once the story's report has been computed
-    (the web server fills it in from its cache); ``None`` until then.
-    """
-
-    id: str
-    title: str
-    articles: int
-    independent_sources: int
-    first_published: str | None
-    last_published: str | None
-    languages: list[str] = field(default_factory=list)
-    conflicts: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "articles": self.articles,
-            "independent_sources": self.independent_sources,
-            "first_published": self.first_published,
-            "last_published": self.last_published,
-            "languages": self.languages,
-            "conflicts": self.conflicts,
-        }
-
-
-class Archive:
+class Archive(Closeable):
     """The pipeline bound to a store. Use ``Archive.open(path)`` as a context manager."""
 
     def __init__(
@@ -106,30 +74,20 @@ class Archive:
         create: bool = True,
         embedder: Embedder | None = None,
     ) -> Archive:
-        path = Path(path)
-        if not create and not path.exists():
-            raise StoreError(f"{path}: no such store (run 'synopsis ingest' first)")
-        return cls(SQLiteStore(path), settings, embedder)
-
-    def __enter__(self) -> Archive:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+        """The archive over the store at ``path`` (a file path or a store URL, see
+        :func:`~synopsis.store.open_store`); ``create=False`` refuses a missing store."""
+        return cls(open_store(path, create=create), settings, embedder)
 
     def close(self) -> None:
         self.store.close()
 
     @property
     def pipeline(self) -> Pipeline:
+        """The pipeline, encoding through the store's vector cache (built on first use)."""
         if self._pipeline is None:
             base = self._base_embedder or load_embedder(self.settings.embed)
-            self._pipeline = Pipeline(self.settings, CachedEmbedder(base, self.store))
+            self._pipeline = Pipeline(self.settings)
+            self._pipeline.use_embedder(CachedEmbedder(base, self.store))
         return self._pipeline
 
     def ingest(self, items: Iterable[InputItem], progress: Progress | None = None) -> IngestResult:
@@ -204,19 +162,8 @@ class Archive:
                 f"stories.term_buckets is {settings.term_buckets}; keep the setting of the store"
             )
         clusterer = StoryClusterer(settings, states, saved_terms)
-        linked = linked_articles(links)
-        touched: list[str] = []
-        for article in publication_order(new):
-            story_id = clusterer.add(
-                article.id,
-                vectors[article.id],
-                article.published,
-                linked.get(article.id, ()),
-                terms=article_terms(article, settings.term_buckets),
-                language=article.language,
-            )
-            if story_id not in touched:
-                touched.append(story_id)
+        placed = assign_articles(clusterer, new, vectors, linked_articles(links))
+        touched = list(dict.fromkeys(story_id for _, story_id in placed))
         live = {s.id: s for s in clusterer.stories}
         final = _merge_targets(clusterer.merges)
         stored = {row.id for row in self.store.list_stories()}
@@ -292,11 +239,8 @@ class Archive:
         vectors = [prepared.document_vectors[a] for a in ids]
         state = self._state(row, np.sum(np.vstack(vectors), axis=0) if vectors else None)
         story = build_story(state, by_id, prepared.document_vectors, links)
-        claims = align_claims(story, by_id, prepared.sentence_vectors, self.settings.align)
         comparison = make_comparison(self.settings, self.pipeline.embedder.encode)
-        digest = build_digest(
-            story, claims, by_id, prepared.sentence_vectors, self.settings.digest, comparison
-        )
+        digest = digest_story(story, by_id, prepared.sentence_vectors, self.settings, comparison)
         return Report(
             articles=prepared.articles, copies=links, digests=[digest], failures=prepared.failures
         )

@@ -26,12 +26,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from . import __version__
 from .config import Settings
 from .errors import SynopsisError
 from .pipeline import Pipeline
 from .pipeline import Progress as ProgressCallback
+from .readers import describe as describe_formats
 from .report import Report
+from .version import __version__
 
 app = typer.Typer(
     name="synopsis",
@@ -211,9 +212,7 @@ def _settings(summary_words: int | None) -> Settings:
 
 PathsArgument = Annotated[
     list[Path],
-    typer.Argument(
-        help="Files or folders of articles (txt, md, html, jsonl, json, csv, rss, warc)."
-    ),
+    typer.Argument(help=f"Files or folders of articles ({describe_formats()})."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[

@@ -214,6 +214,30 @@ class CompareSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    """Where the per-article work runs (see :mod:`synopsis.pipeline.executors`).
+
+    ``workers`` processes prepare articles (clean, segment, encode) in
+    chunks of ``chunk`` articles; ``0`` means one per core. A batch of fewer
+    than ``parallel_min_articles`` articles is prepared in this process,
+    where starting workers (each loads its own encoder) would cost more than
+    it saves.
+    """
+
+    workers: int = 0
+    chunk: int = 32
+    parallel_min_articles: int = 96
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ConfigError(
+                "pipeline.workers", f"must be 0 (one per core) or more, got {self.workers!r}"
+            )
+        _check_positive("pipeline.chunk", self.chunk)
+        _check_positive("pipeline.parallel_min_articles", self.parallel_min_articles)
+
+
+@dataclass(frozen=True, slots=True)
 class WebSettings:
     """The web server (``synopsis serve``).
 
@@ -263,6 +287,7 @@ class Settings:
     digest: DigestSettings = field(default_factory=DigestSettings)
     quotes: QuoteSettings = field(default_factory=QuoteSettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
 
     def with_summary_words(self, words: int | None) -> Settings:

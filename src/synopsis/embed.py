@@ -29,8 +29,9 @@ import numpy.typing as npt
 
 from .config import EmbedSettings
 from .errors import EmbedderError
+from .types import Matrix
 
-Vectors = npt.NDArray[np.float32]
+Vectors = Matrix
 
 
 @runtime_checkable
@@ -351,6 +352,15 @@ class CachedEmbedder:
             found.update(new)
             self.encoded += len(missing)
         return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def remember(self, texts: Sequence[str], vectors: Vectors) -> None:
+        """Keep vectors encoded elsewhere (e.g. in a worker process) for ``texts``."""
+        if len(texts) != len(vectors):
+            raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+        if texts:
+            self._cache.put_vectors(
+                self.name, {text_key(t): v for t, v in zip(texts, vectors, strict=True)}
+            )
 
     def recipe(self, threads: int = 1) -> Callable[[], CachedEmbedder]:
         """The wrapped encoder's recipe, cached in memory (a worker cannot share the cache)."""

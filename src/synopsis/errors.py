@@ -5,14 +5,19 @@
     SynopsisError                 base of everything synopsis raises on purpose
     ├── ConfigError               a setting is out of range or of the wrong kind
     ├── InputError                one input (file, record, URL) cannot be read
-    │   └── UnsupportedInputError the input's format is not one synopsis reads
+    │   ├── UnsupportedInputError the input's format is not one synopsis reads
+    │   ├── UploadError           a web request's body is not an upload the server takes
+    │   └── FetchError            a URL given to the web server cannot or may not be fetched
     ├── StoreError                the article store cannot do what was asked
     │   ├── SchemaError           the store's schema is newer than this code
     │   └── NotFoundError         no story or article has the requested id
     └── EmbedderError             the sentence encoder cannot be loaded or run
 
 Every error carries the object that failed (``.input``, ``.setting``, ``.key``)
-so callers can report it without parsing the message.
+so callers can report it without parsing the message. The web server answers
+:class:`NotFoundError` with 404 and :class:`InputError` (so uploads and fetches
+too) with 422; :class:`UploadError` and :class:`FetchError` are also
+:class:`ValueError`, as they were before they joined this tree.
 """
 
 from __future__ import annotations
@@ -41,6 +46,34 @@ class InputError(SynopsisError):
 
 class UnsupportedInputError(InputError):
     """The input's format is not one synopsis reads."""
+
+
+class UploadError(InputError, ValueError):
+    """A web request's body is not an upload the server takes.
+
+    ``str()`` is the reason alone (the API answers it as the error's detail);
+    ``input`` is ``"request body"`` unless given.
+    """
+
+    def __init__(self, reason: str, input: str = "request body") -> None:
+        super().__init__(input, reason)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class FetchError(InputError, ValueError):
+    """A URL given to the web server cannot or may not be fetched.
+
+    ``str()`` is the reason alone (the API answers it as the error's detail);
+    ``input`` is the URL when the raiser knows it, else ``"url"``.
+    """
+
+    def __init__(self, reason: str, input: str = "url") -> None:
+        super().__init__(input, reason)
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class StoreError(SynopsisError):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 
 class RemovalKind(StrEnum):
@@ -174,11 +174,12 @@ class ClaimGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class SummaryLine:
-    """One line of a story summary: sentence ``sentence`` of ``article``, cited.
+class CitedLine:
+    """A sentence shown to the reader: sentence ``sentence`` of ``article``, cited.
 
     ``citations`` are the ids of every article that states the claim;
-    ``evidence`` holds the sentence each of them states it with.
+    ``evidence`` holds the sentence each of them states it with. The base of
+    :class:`SummaryLine`, :class:`Fact` and :class:`UniqueDetail`.
     """
 
     text: str
@@ -186,18 +187,34 @@ class SummaryLine:
     sentence: int
     citations: tuple[str, ...]
     evidence: tuple[Citation, ...]
+
+    @classmethod
+    def from_line(cls, line: CitedLine, **changes: Any) -> Self:
+        """A ``cls`` with the fields of ``line`` that ``cls`` has, ``changes`` on top.
+
+        ``Fact.from_line(summary_line)`` is the fact a summary line states. A
+        field ``cls`` has and ``line`` lacks (``independent_support`` from a
+        :class:`UniqueDetail`) must be given in ``changes``, else ``TypeError``.
+        """
+        values = {
+            f.name: getattr(line, f.name)
+            for f in fields(cls)
+            if f.name not in changes and hasattr(line, f.name)
+        }
+        return cls(**values, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLine(CitedLine):
+    """One line of a story summary, with how many independent sources state it."""
+
     independent_support: int
 
 
 @dataclass(frozen=True, slots=True)
-class Fact:
-    """A claim stated by more than one article, with its support."""
+class Fact(CitedLine):
+    """A claim stated by more than one article, with its independent support."""
 
-    text: str
-    article: str
-    sentence: int
-    citations: tuple[str, ...]
-    evidence: tuple[Citation, ...]
     independent_support: int
 
 
@@ -312,14 +329,8 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
-class UniqueDetail:
+class UniqueDetail(CitedLine):
     """A claim that only one source group reports."""
-
-    text: str
-    article: str
-    sentence: int
-    citations: tuple[str, ...]
-    evidence: tuple[Citation, ...]
 
 
 @dataclass(slots=True)
@@ -335,6 +346,14 @@ class Story:
     last_published: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RankedLine:
+    """A summary line with its place: ``position`` 0 (lead) to 1 (end of the articles)."""
+
+    line: SummaryLine
+    position: float
+
+
 @dataclass(slots=True)
 class Digest:
     """The cited digest of one story."""
@@ -348,6 +367,38 @@ class Digest:
     figures: list[Figure] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unique: list[UniqueDetail] = field(default_factory=list)
+    ranking: list[RankedLine] = field(default_factory=list)
+    """Every non-redundant line in rank order, without a budget; only where asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryListing:
+    """A line of the story list, with what the web list filters on.
+
+    ``conflicts`` is known only once the story's report has been computed
+    (the web server fills it in from its cache); ``None`` until then.
+    """
+
+    id: str
+    title: str
+    articles: int
+    independent_sources: int
+    first_published: str | None
+    last_published: str | None
+    languages: list[str] = field(default_factory=list)
+    conflicts: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": self.articles,
+            "independent_sources": self.independent_sources,
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+            "languages": self.languages,
+            "conflicts": self.conflicts,
+        }
 
 
 @dataclass(frozen=True, slots=True)

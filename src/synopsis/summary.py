@@ -1,4 +1,4 @@
-"""The digest: an extractive, cited summary of a story, and its facts.
+"""The summary: an extractive, cited summary of a story, and its facts.
 
 Nothing here writes a sentence: every line shown is a sentence of a source,
 chosen from a claim group and cited with every article that states it.
@@ -8,104 +8,78 @@ redundant ones are skipped, and the chosen lines are put in reading order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
-from .align import Matrix, claim_centroid
-from .compare.conflicts import find_conflicts
-from .compare.entities import EntityRecognizer, NameIndex, find_entities
-from .compare.figures import extract_figures
-from .compare.quotes import Encode, extract_quotes, group_quotes
-from .compare.unique import unique_details
-from .config import CompareSettings, DigestSettings, QuoteSettings, Settings
+from .align import claim_centroid
+from .config import DigestSettings
 from .records import (
     Article,
     Citation,
     ClaimGroup,
-    Digest,
     Fact,
-    Quote,
+    RankedLine,
     Sentence,
     Story,
     SummaryLine,
 )
+from .text.quality import wording_artefacts
+from .types import Matrix
 
 _CENTRALITY_WEIGHT = 0.5
 _LEAD_WEIGHT = 0.5
 
 
 @dataclass(slots=True)
-class Comparison:
-    """What comparing the sources needs beyond the vectors: NER and a sentence encoder.
+class Summary:
+    """What summarising a story chose.
 
-    Without a recognizer there are no entities (and quote speakers stay as
-    written); without an encoder, quotes are grouped by their words only.
+    ``lines`` is the summary in reading order and ``facts`` the corroborated
+    claims, best supported first; ``shown`` holds the line that shows each
+    claim (by claim id), and ``ranking`` every non-redundant line in rank
+    order without a word budget (filled only when asked for).
     """
 
-    recognizer: EntityRecognizer | None = None
-    encode: Encode | None = None
-    quotes: QuoteSettings = field(default_factory=QuoteSettings)
-    compare: CompareSettings = field(default_factory=CompareSettings)
+    lines: list[SummaryLine]
+    facts: list[Fact]
+    shown: dict[str, SummaryLine]
+    ranking: list[RankedLine] = field(default_factory=list)
 
 
-def make_comparison(settings: Settings, encode: Encode | None) -> Comparison:
-    """The comparison tools ``settings`` ask for, for one run (NER results cached within it)."""
-    recognizer = EntityRecognizer(settings.compare.ner_model) if settings.compare.ner else None
-    return Comparison(recognizer, encode, settings.quotes, settings.compare)
-
-
-def build_digest(
+def summarize(
     story: Story,
     claims: Sequence[ClaimGroup],
     articles: Mapping[str, Article],
     sentence_vectors: Mapping[str, Matrix],
     settings: DigestSettings | None = None,
-    comparison: Comparison | None = None,
-) -> Digest:
-    """The digest of ``story`` from its claim groups, with what the sources agree and differ on."""
+    *,
+    rank_all: bool = False,
+) -> Summary:
+    """The summary and facts of ``story`` from its claim groups.
+
+    ``rank_all`` also ranks every line without the word budget, for callers
+    that fill a budget their own way (the summary evaluation cuts the
+    lowest-ranked line it takes at the budget's last word).
+    """
     settings = settings or DigestSettings()
-    comparison = comparison or Comparison()
-    ranking = _rank(story, claims, articles, sentence_vectors)
-    ranked, lines, centroids, position = ranking
-    candidates = ranked
-    chosen = _select(ranked, centroids, lines, settings)
-    chosen.sort(key=lambda c: (position[c.id], c.id))
-    summary = [lines[c.id] for c in chosen]
-    corroborated = [c for c in candidates if len(c.articles) > 1]
-    corroborated.sort(key=lambda c: (-c.independent_support, -len(c.articles), -c.centrality, c.id))
-    facts = [_fact(lines[c.id]) for c in corroborated[: settings.max_facts]]
-    digest = Digest(story=story, summary=summary, facts=facts, claims=list(claims))
-    _compare(digest, articles, sentence_vectors, lines, comparison)
-    return digest
-
-
-@dataclass(frozen=True, slots=True)
-class RankedLine:
-    """A summary line with its place: ``position`` 0 (lead) to 1 (end of the articles)."""
-
-    line: SummaryLine
-    position: float
-
-
-def ranked_lines(
-    story: Story,
-    claims: Sequence[ClaimGroup],
-    articles: Mapping[str, Article],
-    sentence_vectors: Mapping[str, Matrix],
-    settings: DigestSettings | None = None,
-) -> list[RankedLine]:
-    """Every non-redundant summary line in rank order, without a word budget.
-
-    For callers that fill a budget their own way (the summary evaluation cuts
-    the lowest-ranked line it takes to the budget's last word).
-    """
-    settings = replace(settings or DigestSettings(), summary_words=10**9)
     ranked, lines, centroids, position = _rank(story, claims, articles, sentence_vectors)
     chosen = _select(ranked, centroids, lines, settings)
-    return [RankedLine(lines[c.id], position[c.id]) for c in chosen]
+    chosen.sort(key=lambda c: (position[c.id], c.id))
+    corroborated = [c for c in ranked if len(c.articles) > 1]
+    corroborated.sort(key=lambda c: (-c.independent_support, -len(c.articles), -c.centrality, c.id))
+    ranking: list[RankedLine] = []
+    if rank_all:
+        unbounded = replace(settings, summary_words=10**9)
+        ranking = [
+            RankedLine(lines[c.id], position[c.id])
+            for c in _select(ranked, centroids, lines, unbounded)
+        ]
+    return Summary(
+        lines=[lines[c.id] for c in chosen],
+        facts=[Fact.from_line(lines[c.id]) for c in corroborated[: settings.max_facts]],
+        shown=lines,
+        ranking=ranking,
+    )
 
 
 _Ranking = tuple[list[ClaimGroup], dict[str, SummaryLine], dict[str, Matrix], dict[str, float]]
@@ -132,88 +106,6 @@ def _rank(
         key=lambda c: (-_score(c, position[c.id]), position[c.id], c.id),
     )
     return ranked, lines, centroids, position
-
-
-def _compare(
-    digest: Digest,
-    articles: Mapping[str, Article],
-    sentence_vectors: Mapping[str, Matrix],
-    lines: Mapping[str, SummaryLine],
-    comparison: Comparison,
-) -> None:
-    """Fill the digest's quotes, entities, figures, conflicts and unique details."""
-    story, claims = digest.story, digest.claims
-    settings = comparison.compare
-    names: NameIndex | None = None
-    if comparison.recognizer is not None:
-        names = find_entities(story, articles, comparison.recognizer)
-    quotes: list[Quote] = []
-    for article_id in story.article_ids:
-        quotes.extend(extract_quotes(articles[article_id], names, comparison.quotes))
-    digest.quotes = group_quotes(story, quotes, comparison.encode, comparison.quotes, names)
-    figures = [
-        figure
-        for article_id in story.article_ids
-        for sentence in articles[article_id].sentences
-        for figure in extract_figures(sentence, articles[article_id].language)
-    ]
-    digest.figures = figures
-    if names is not None:
-        # Most widely named first; type and spellings decided over all mentions.
-        ranked_entities = sorted(
-            names.entities, key=lambda e: (-len(e.articles), -len(e.mentions), e.name)
-        )
-        digest.entities = ranked_entities[: settings.max_entities]
-    digest.conflicts = find_conflicts(
-        story,
-        articles,
-        claims,
-        digest.quotes,
-        names,
-        wording_max_words=settings.wording_max_words,
-    )
-    figure_places = {(f.article, f.sentence) for f in figures}
-    entity_places = {(m.article, m.sentence) for e in digest.entities for m in e.mentions}
-    nearest = _nearest_elsewhere(story, claims, sentence_vectors)
-    digest.unique = unique_details(
-        story,
-        claims,
-        shown=lambda c: (lines[c.id].article, lines[c.id].sentence, lines[c.id].text),
-        has_figure=lambda c: any((s.article_id, s.index) in figure_places for s in c.sentences),
-        has_entity=lambda c: any((s.article_id, s.index) in entity_places for s in c.sentences),
-        is_claim=lambda text: not is_fragment(text),
-        elsewhere=lambda c: nearest[c.id],
-        limit=settings.max_unique,
-        threshold=settings.unique_threshold,
-    )
-
-
-def _nearest_elsewhere(
-    story: Story, claims: Sequence[ClaimGroup], sentence_vectors: Mapping[str, Matrix]
-) -> dict[str, float]:
-    """For each claim, the highest similarity of its sentences to another source group's."""
-    group_of = {a: n for n, group in enumerate(story.source_groups) for a in group}
-    rows: list[Matrix] = []
-    owners: list[int] = []
-    for claim in claims:
-        for sentence in claim.sentences:
-            rows.append(sentence_vectors[sentence.article_id][sentence.index])
-            owners.append(group_of.get(sentence.article_id, -1))
-    nearest = {claim.id: 0.0 for claim in claims}
-    if not rows:
-        return nearest
-    matrix = np.vstack(rows)
-    owner = np.array(owners)
-    start = 0
-    for claim in claims:
-        size = len(claim.sentences)
-        groups = {group_of.get(s.article_id, -1) for s in claim.sentences}
-        others = ~np.isin(owner, list(groups))
-        if others.any():
-            scores = matrix[start : start + size] @ matrix[others].T
-            nearest[claim.id] = float(scores.max())
-        start += size
-    return nearest
 
 
 def _main_language(story: Story, articles: Mapping[str, Article]) -> str | None:
@@ -295,24 +187,12 @@ def representative(
         in_language = article is None or language is None or article.language == language
         return (
             in_language,
-            -artefacts(s.text),
+            -wording_artefacts(s.text),
             round(float(sentence_vectors[s.article_id][s.index] @ centroid), 4),
             -order.get(s.article_id, 0),
         )
 
     return max(claim.sentences, key=key)
-
-
-_ARTEFACTS = re.compile(
-    r"^[A-Z][A-Z .'-]{2,},[^()]{0,60}\([^)]*\)\s*[-–—]|"  # a wire dateline
-    r"\bonce morest\b|\bregarding (?:five|\d)|\s[.,;:]\s|\.\s*\.|#\w|\s{2,}|"
-    r"[a-z][A-Z][a-z]|^[a-z]|\b(\w+) \1\b"
-)
-
-
-def artefacts(text: str) -> int:
-    """How many signs of spinning, machine translation or bad extraction ``text`` shows."""
-    return len(_ARTEFACTS.findall(text))
 
 
 def _citations(
@@ -343,24 +223,4 @@ def _summary_line(
     )
 
 
-def _fact(line: SummaryLine) -> Fact:
-    return Fact(
-        text=line.text,
-        article=line.article,
-        sentence=line.sentence,
-        citations=line.citations,
-        evidence=line.evidence,
-        independent_support=line.independent_support,
-    )
-
-
-__all__ = [
-    "Comparison",
-    "RankedLine",
-    "artefacts",
-    "build_digest",
-    "is_fragment",
-    "make_comparison",
-    "ranked_lines",
-    "representative",
-]
+__all__ = ["Summary", "is_fragment", "representative", "summarize"]

@@ -22,8 +22,10 @@ produced:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from enum import StrEnum
 
 from rapidfuzz.fuzz import ratio
 
@@ -33,7 +35,6 @@ from ..records import (
     ClaimGroup,
     Conflict,
     ConflictValue,
-    Entity,
     Figure,
     Quote,
     QuoteGroup,
@@ -41,7 +42,7 @@ from ..records import (
     Story,
 )
 from .entities import HEADLINE, NameIndex, clean_name, name_key
-from .figures import comparable, extract_figures
+from .figures import comparable
 from .quotes import overlap
 
 _STOPWORDS = frozenset(
@@ -54,22 +55,42 @@ _STOPWORDS = frozenset(
 )
 
 
+class ConflictKind(StrEnum):
+    """What the sources disagree on (the ``kind`` of a :class:`~synopsis.records.Conflict`)."""
+
+    FIGURE = "figure"
+    ATTRIBUTION = "attribution"
+    NAME = "name"
+    WORDING = "wording"
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictInputs:
+    """What the finders look at: a story's claims, quotes, names and figures.
+
+    ``figures`` holds the figures of each sentence, by ``(article id,
+    sentence index)``, extracted once per story; ``names`` is ``None``
+    without NER (then attributions and names are not compared).
+    """
+
+    story: Story
+    articles: Mapping[str, Article]
+    claims: Sequence[ClaimGroup]
+    quotes: Sequence[QuoteGroup]
+    names: NameIndex | None
+    figures: Mapping[tuple[str, int], Sequence[Figure]]
+    wording_max_words: int = 2
+
+
+ConflictFinder = Callable[[ConflictInputs], list[Conflict]]
+"""Finds the conflicts of one kind."""
+
+
 def find_conflicts(
-    story: Story,
-    articles: Mapping[str, Article],
-    claims: Sequence[ClaimGroup],
-    quote_groups: Sequence[QuoteGroup],
-    names: NameIndex | None,
-    *,
-    wording_max_words: int = 2,
+    inputs: ConflictInputs, finders: Sequence[ConflictFinder] | None = None
 ) -> list[Conflict]:
-    """Every conflict of ``story``: figures, attributions, names, then wordings."""
-    conflicts = figure_conflicts(story, articles, claims)
-    if names is not None:
-        conflicts += attribution_conflicts(articles, quote_groups, names)
-        conflicts += name_conflicts(articles, names.entities)
-    conflicts += wording_conflicts(articles, quote_groups, wording_max_words)
-    return conflicts
+    """Every conflict of a story, finder by finder (by default :data:`FINDERS`, in order)."""
+    return [conflict for finder in finders or FINDERS for conflict in finder(inputs)]
 
 
 def _citation(articles: Mapping[str, Article], article_id: str, sentence: int) -> Citation:
@@ -93,14 +114,13 @@ def _value(
 # ----------------------------------------------------------------------------- figures
 
 
-def figure_conflicts(
-    story: Story, articles: Mapping[str, Article], claims: Sequence[ClaimGroup]
-) -> list[Conflict]:
+def figure_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Incompatible figures within aligned claims."""
+    story, claims, figures = inputs.story, inputs.claims, inputs.figures
     source_of = {a: n for n, group in enumerate(story.source_groups) for a in group}
     conflicts: list[Conflict] = []
     for claim in claims:
-        stated = [(s, extract_figures(s, articles[s.article_id].language)) for s in claim.sentences]
+        stated = [(s, figures.get((s.article_id, s.index), ())) for s in claim.sentences]
         disagreeing: dict[tuple[str, str], list[tuple[Sentence, Figure]]] = {}
         for i, (a, figures_a) in enumerate(stated):
             for b, figures_b in stated[i + 1 :]:
@@ -119,7 +139,7 @@ def figure_conflicts(
             about = f"{kind} ({unit})" if unit else kind
             conflicts.append(
                 Conflict(
-                    kind="figure",
+                    kind=ConflictKind.FIGURE,
                     about=f"{about} in: {claim.sentences[0].text}",
                     values=tuple(
                         ConflictValue(
@@ -184,11 +204,12 @@ def _buckets(pairs: Sequence[tuple[Sentence, Figure]]) -> list[tuple[Figure, lis
 # ----------------------------------------------------------------------------- quotes
 
 
-def attribution_conflicts(
-    articles: Mapping[str, Article], groups: Sequence[QuoteGroup], names: NameIndex
-) -> list[Conflict]:
+def attribution_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Quote groups whose quotes are credited to different people."""
+    articles, groups, names = inputs.articles, inputs.quotes, inputs.names
     conflicts: list[Conflict] = []
+    if names is None:
+        return conflicts
     for group in groups:
         by_speaker: dict[str, list[Quote]] = {}
         for quote in group.quotes:
@@ -198,7 +219,7 @@ def attribution_conflicts(
             continue
         conflicts.append(
             Conflict(
-                kind="attribution",
+                kind=ConflictKind.ATTRIBUTION,
                 about=f"“{group.text}”",
                 values=tuple(
                     _value(
@@ -213,10 +234,9 @@ def attribution_conflicts(
     return conflicts
 
 
-def wording_conflicts(
-    articles: Mapping[str, Article], groups: Sequence[QuoteGroup], max_words: int = 2
-) -> list[Conflict]:
+def wording_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Wordings of one quote that differ only in one or two content words."""
+    articles, groups, max_words = inputs.articles, inputs.quotes, inputs.wording_max_words
     conflicts: list[Conflict] = []
     for group in groups:
         found: dict[tuple[str, str], tuple[list[tuple[str, int]], list[tuple[str, int]]]] = {}
@@ -236,7 +256,7 @@ def wording_conflicts(
         for (old, new), (places_a, places_b) in found.items():
             conflicts.append(
                 Conflict(
-                    kind="wording",
+                    kind=ConflictKind.WORDING,
                     about=f"“{group.text}”",
                     values=(_value(old, places_a, articles), _value(new, places_b, articles)),
                 )
@@ -328,10 +348,13 @@ def _near(a: str, b: str) -> bool:
     return ratio(a, b) >= 75 and abs(len(a) - len(b)) <= 2
 
 
-def name_conflicts(articles: Mapping[str, Article], entities: Sequence[Entity]) -> list[Conflict]:
+def name_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Entities whose name some sources misspell."""
     conflicts: list[Conflict] = []
-    for entity in entities:
+    if inputs.names is None:
+        return conflicts
+    articles = inputs.articles
+    for entity in inputs.names.entities:
         wrong = [v for v in entity.variants if misspelled_words(v, entity.name)]
         if not wrong:
             continue
@@ -346,7 +369,7 @@ def name_conflicts(articles: Mapping[str, Article], entities: Sequence[Entity]) 
         ordered = [entity.name, *(v for v in wrong if v in spelled)]
         conflicts.append(
             Conflict(
-                kind="name",
+                kind=ConflictKind.NAME,
                 about=entity.name,
                 values=tuple(_value(v, spelled[v], articles) for v in ordered),
             )
@@ -354,7 +377,20 @@ def name_conflicts(articles: Mapping[str, Article], entities: Sequence[Entity]) 
     return conflicts
 
 
+FINDERS: tuple[ConflictFinder, ...] = (
+    figure_conflicts,
+    attribution_conflicts,
+    name_conflicts,
+    wording_conflicts,
+)
+"""The finders :func:`find_conflicts` runs, in the order their conflicts are listed."""
+
+
 __all__ = [
+    "FINDERS",
+    "ConflictFinder",
+    "ConflictInputs",
+    "ConflictKind",
     "attribution_conflicts",
     "figure_conflicts",
     "find_conflicts",

@@ -19,18 +19,16 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import numpy as np
-import numpy.typing as npt
 
 from ..config import QuoteSettings
 from ..records import Article, Quote, QuoteGroup, Story
+from ..types import Encode as Encode
 from .entities import TITLE_WORDS, NameIndex
-
-Encode = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
 _PAIRS = re.compile(r"“([^“”]+)”|\"([^\"]+)\"|«([^«»]+)»|“([^“”]+)$")
 _CUES = (

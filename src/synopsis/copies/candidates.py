@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,8 +29,9 @@ from datasketch.lsh import _optimal_param
 from usearch.index import BatchMatches, Index
 
 from ..text.stopwords import english_stop_words
+from ..types import Matrix
 
-Vectors = npt.NDArray[Any]
+Vectors = Matrix
 Signatures = npt.NDArray[np.uint64]
 
 EXACT_SEARCH_MAX = 2_000

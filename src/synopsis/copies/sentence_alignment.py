@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-Matrix = npt.NDArray[Any]
+from ..types import Matrix
 
 
 @dataclass(frozen=True, slots=True)

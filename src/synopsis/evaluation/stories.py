@@ -37,7 +37,8 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score
 from ..config import StorySettings
 from ..embed import CachedEmbedder, Embedder
 from ..errors import InputError
-from ..pipeline.stream import StoryStream, prepare_article, signal_vectors
+from ..pipeline.stages import prepare_article
+from ..pipeline.stream import StoryStream, signal_vectors
 from ..records import Article
 from .metrics import bcubed
 

@@ -26,13 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..align import align_claims
 from ..config import Settings
 from ..copies import find_copies
 from ..errors import InputError
-from ..pipeline import Pipeline
-from ..records import Article, Story
-from ..summary import RankedLine, ranked_lines
+from ..pipeline import Pipeline, digest_story
+from ..records import Article, RankedLine, Story
 from ..text.segment import split_sentences
 
 SYSTEMS = ("synopsis", "lead", "lexrank")
@@ -187,9 +185,10 @@ class SynopsisSummarizer:
         links = find_copies(prepared.articles, settings.copies, prepared.sentence_vectors)
         story = _one_story(event.id, prepared.articles, links)
         by_id = {a.id: a for a in prepared.articles}
-        claims = align_claims(story, by_id, prepared.sentence_vectors, settings.align)
-        ranked = ranked_lines(story, claims, by_id, prepared.sentence_vectors, settings.digest)
-        return fill_budget(ranked, event.budget)
+        digest = digest_story(
+            story, by_id, prepared.sentence_vectors, settings, comparison=None, rank_all=True
+        )
+        return fill_budget(digest.ranking, event.budget)
 
 
 def fill_budget(ranked: Sequence[RankedLine], budget: int) -> str:

@@ -1,29 +1,31 @@
-"""The pipeline: read → clean → segment → language → embed → copies → stories → align → digest.
+"""The batch pipeline: read → prepare → copies → stories → the story path, per story.
 
 Stages are plain functions over records; this module only runs them in
 order, keeps every input accounted for (an article, a failure or a skip) and
-reports progress. It knows nothing of storage, the CLI or the web.
+reports progress. Preparing (clean, segment, language, vectors) runs on an
+executor: in worker processes for a large batch, here for a small one. It
+knows nothing of storage, the CLI or the web.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from os import PathLike
 from typing import Any
 
-from ..align import Matrix, align_claims
+from ..compare import make_comparison
 from ..config import Settings
 from ..copies import find_copies
-from ..embed import CachedEmbedder, Embedder, load_embedder
+from ..embed import CachedEmbedder, Embedder, embedder_recipe, load_embedder
 from ..readers import read_inputs
 from ..records import Article, Digest, Failure, Story
 from ..report import Report
-from ..stories import Vector, cluster_stories, document_vector
-from ..summary import build_digest, make_comparison
-from ..text.clean import clean
-from ..text.language import identify_language
-from ..text.segment import segment
+from ..stories import cluster_stories
+from ..types import Matrix, Vector
+from .executors import Executor, InProcess, WorkerPool, default_workers
+from .stages import PreparedBatch, digest_story, prepare_for_digest, stack
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a run advances."""
@@ -50,18 +52,32 @@ class Pipeline:
 
     The embedder is loaded on first use (so commands that never embed start
     fast) and wrapped in a cache keyed by sentence content, so a sentence
-    repeated across copies is encoded once.
+    repeated across copies is encoded once. ``executor`` fixes where
+    articles are prepared; by default a batch of at least
+    ``settings.pipeline.parallel_min_articles`` articles is prepared in
+    ``settings.pipeline.workers`` processes (one per core), a smaller one here.
     """
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        *,
+        executor: Executor | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self._embedder = CachedEmbedder(embedder) if embedder is not None else None
+        self._executor = executor
 
     @property
     def embedder(self) -> CachedEmbedder:
         if self._embedder is None:
             self._embedder = CachedEmbedder(load_embedder(self.settings.embed))
         return self._embedder
+
+    def use_embedder(self, embedder: CachedEmbedder) -> None:
+        """Encode with ``embedder`` (already cached, e.g. by a store) from now on."""
+        self._embedder = embedder
 
     def run(self, items: Iterable[InputItem], progress: Progress | None = None) -> Report:
         """Read ``items`` and produce the full report."""
@@ -99,44 +115,45 @@ class Pipeline:
         becomes a :class:`Failure` naming its input; the others go on.
         """
         progress = progress or _no_progress
-        ready: list[Article] = []
-        failures: list[Failure] = []
-        for done, article in enumerate(articles, start=1):
-            try:
-                cleaned = article if already_clean else clean(article)
-                prepared = identify_language(segment(cleaned))
-            except Exception as exc:  # one bad article never sinks the batch
-                failures.append(
-                    Failure(article.source, f"cleaning failed: {type(exc).__name__}: {exc}")
-                )
-                continue
-            if not prepared.sentences:
-                failures.append(Failure(article.source, "no article text left after cleaning"))
-            else:
-                ready.append(prepared)
-            progress("clean", done, len(articles))
-        sentence_vectors, document_vectors = self.embed(ready, progress)
-        return Prepared(ready, sentence_vectors, document_vectors, failures)
+        step = partial(
+            prepare_for_digest,
+            lead_sentences=self.settings.stories.lead_sentences,
+            already_clean=already_clean,
+        )
+        size = self.settings.pipeline.chunk
+        chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+        executor, owned = self._executor_for(len(articles))
+        batch = PreparedBatch()
+        done = 0
+        try:
+            for chunk, part in zip(chunks, executor.map(step, chunks), strict=True):
+                batch.extend(part)
+                if not isinstance(executor, InProcess):
+                    # vectors made elsewhere: keep them, as encoding here would have
+                    self.embedder.remember(part.encoded, stack(part.encoded_vectors, self.dim))
+                done += len(chunk)
+                progress("clean", done, len(articles))
+                progress("embed", done, len(articles))
+        finally:
+            if owned:
+                executor.close()
+        return Prepared(
+            batch.articles, batch.sentence_vectors, batch.document_vectors, batch.failures
+        )
 
-    def embed(
-        self, articles: Sequence[Article], progress: Progress | None = None
-    ) -> tuple[dict[str, Matrix], dict[str, Vector]]:
-        """Sentence vectors (a row per sentence) and document vectors per article."""
-        progress = progress or _no_progress
-        sentence_vectors: dict[str, Matrix] = {}
-        document_vectors: dict[str, Vector] = {}
-        lead = self.settings.stories.lead_sentences
-        for done, article in enumerate(articles, start=1):
-            texts = [s.text for s in article.sentences]
-            if article.title:
-                texts.append(article.title)
-            vectors = self.embedder.encode(texts)
-            rows = vectors[: len(article.sentences)]
-            title = vectors[-1] if article.title else None
-            sentence_vectors[article.id] = rows
-            document_vectors[article.id] = document_vector(title, rows, lead)
-            progress("embed", done, len(articles))
-        return sentence_vectors, document_vectors
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    def _executor_for(self, articles: int) -> tuple[Executor, bool]:
+        """The executor for a batch of ``articles``, and whether this call must close it."""
+        if self._executor is not None:
+            return self._executor, False
+        settings = self.settings.pipeline
+        workers = settings.workers or default_workers()
+        if workers > 1 and articles >= settings.parallel_min_articles:
+            return WorkerPool(workers, embedder_recipe(self.embedder, threads=1)), True
+        return InProcess(self.embedder), True
 
     def digest_stories(
         self, stories: Sequence[Story], prepared: Prepared, progress: Progress | None = None
@@ -147,16 +164,8 @@ class Pipeline:
         comparison = make_comparison(self.settings, self.embedder.encode)
         digests = []
         for done, story in enumerate(stories, start=1):
-            claims = align_claims(story, by_id, prepared.sentence_vectors, self.settings.align)
             digests.append(
-                build_digest(
-                    story,
-                    claims,
-                    by_id,
-                    prepared.sentence_vectors,
-                    self.settings.digest,
-                    comparison,
-                )
+                digest_story(story, by_id, prepared.sentence_vectors, self.settings, comparison)
             )
             progress("digest", done, len(stories))
         input_order = {article.id: n for n, article in enumerate(prepared.articles)}

@@ -13,37 +13,33 @@ The work is split in two steps. Preparing (clean, segment, language, terms,
 vectors) looks at one article at a time, so it runs on chunks of
 ``chunk`` articles; assigning runs in publication order over a whole batch, in
 this process, against the clusterer. Where the chunks are prepared is the
-executor's choice, apart from the steps: :class:`InProcess` (``workers=1``,
-the default) or :class:`WorkerPool` (``workers`` processes, each with its own
-encoder built once from :func:`~synopsis.embed.embedder_recipe`, on one
-thread). Both prepare the same chunks with the same code, so the stories are
-the same whatever the executor; :meth:`StoryStream.add_many` keeps the
+executor's choice, apart from the steps (:mod:`.executors`): :class:`InProcess`
+(``workers=1``, the default) or :class:`WorkerPool` (``workers`` processes,
+each with its own encoder built once from
+:func:`~synopsis.embed.embedder_recipe`, on one thread). Both prepare the
+same chunks with the same code, so the stories are the same whatever the
+executor; :meth:`StoryStream.add_many` keeps the
 workers busy on later batches while earlier ones are assigned.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Protocol
+from functools import partial
 
 import numpy as np
 
 from ..config import StorySettings
 from ..embed import Embedder, Vectors, embedder_recipe
 from ..records import Article, Failure
-from ..stories import publication_order
+from ..stories import assign_articles
 from ..stories.clusterer import StoryClusterer
-from ..stories.representation import Vector, article_terms, signal_texts, title_lead_vector
-from ..text.clean import clean
-from ..text.language import identify_language
-from ..text.segment import segment
+from ..stories.representation import article_terms, signal_texts, title_lead_vector
+from ..types import Vector
+from .executors import Closeable, Executor, InProcess, WorkerPool
+from .stages import prepare_articles, stack
 
 DEFAULT_CHUNK = 64
 
@@ -71,12 +67,6 @@ class PreparedChunk:
     failures: list[Failure]
 
 
-def prepare_article(article: Article) -> Article:
-    """Clean, segment and identify the language of one article (title-only ones kept)."""
-    cleaned = clean(article) if article.text.strip() else article
-    return identify_language(segment(cleaned))
-
-
 def signal_vectors(
     articles: Sequence[Article], embedder: Embedder, sentences: int
 ) -> dict[str, Vector]:
@@ -98,165 +88,20 @@ def prepare_chunk(
     articles: Sequence[Article], embedder: Embedder, settings: StorySettings
 ) -> PreparedChunk:
     """Prepare, embed and count the terms of a chunk; one bad article never sinks it."""
-    failures: list[Failure] = []
-    ready: list[Article] = []
-    for article in articles:
-        try:
-            prepared = prepare_article(article)
-        except Exception as exc:  # one bad article never sinks the batch
-            failures.append(
-                Failure(article.source, f"cleaning failed: {type(exc).__name__}: {exc}")
-            )
-            continue
-        if not prepared.sentences and not prepared.title:
-            failures.append(Failure(article.source, "no title and no text to place"))
-            continue
-        ready.append(prepared)
+    ready, failures = prepare_articles(articles, title_only=True)
     vectors = signal_vectors(ready, embedder, settings.signal_sentences)
-    rows = [vectors[a.id] for a in ready]
     return PreparedChunk(
         articles=[
             Article(id=a.id, text="", source=a.source, published=a.published, language=a.language)
             for a in ready
         ],
         terms=[article_terms(a, settings.term_buckets) for a in ready],
-        vectors=(
-            np.vstack(rows).astype(np.float32, copy=False)
-            if rows
-            else np.zeros((0, embedder.dim), np.float32)
-        ),
+        vectors=stack([vectors[a.id] for a in ready], embedder.dim),
         failures=failures,
     )
 
 
-class Executor(Protocol):
-    """Prepares chunks of articles somewhere, handing them back in input order."""
-
-    def map(self, chunks: Iterable[Sequence[Article]]) -> Iterator[PreparedChunk]: ...
-
-    def close(self) -> None: ...
-
-
-class InProcess:
-    """Prepares each chunk in this process, when it is asked for."""
-
-    def __init__(self, embedder: Embedder, settings: StorySettings) -> None:
-        self.embedder = embedder
-        self.settings = settings
-
-    def map(self, chunks: Iterable[Sequence[Article]]) -> Iterator[PreparedChunk]:
-        for chunk in chunks:
-            yield prepare_chunk(chunk, self.embedder, self.settings)
-
-    def close(self) -> None:
-        return None
-
-
-class WorkerPool:
-    """Prepares chunks in ``workers`` processes, up to ``ahead`` chunks in flight.
-
-    Each worker builds its encoder once with ``recipe`` (a picklable
-    callable, see :func:`~synopsis.embed.embedder_recipe`) and keeps its
-    numerical libraries to one thread, so ``workers`` processes use about
-    ``workers`` cores. Processes start on first use (or :meth:`start`) and
-    live until :meth:`close`. A worker that dies takes the pool with it: the
-    error is raised and the next call starts fresh processes.
-    """
-
-    def __init__(
-        self,
-        workers: int,
-        recipe: Callable[[], Embedder],
-        settings: StorySettings,
-        ahead: int | None = None,
-        start_method: str = "spawn",
-    ) -> None:
-        if workers < 1:
-            raise ValueError(f"workers must be at least 1, got {workers!r}")
-        self.workers = workers
-        self.recipe = recipe
-        self.settings = settings
-        self.ahead = ahead or 4 * workers
-        self.start_method = start_method
-        self._pool: ProcessPoolExecutor | None = None
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context(self.start_method),
-                initializer=_start_worker,
-                initargs=(self.recipe, self.settings),
-            )
-        return self._pool
-
-    def start(self, timeout: float = 300.0) -> list[int]:
-        """Start every worker and wait until each has its encoder; their process ids."""
-        pool = self._executor()
-        seen: set[int] = set()
-        deadline = time.monotonic() + timeout
-        while len(seen) < self.workers and time.monotonic() < deadline:
-            pings = [pool.submit(_ping, 0.05) for _ in range(self.workers)]
-            seen.update(p.result(timeout=max(deadline - time.monotonic(), 1.0)) for p in pings)
-        return sorted(seen)
-
-    def map(self, chunks: Iterable[Sequence[Article]]) -> Iterator[PreparedChunk]:
-        pool = self._executor()
-        pending: deque[Future[PreparedChunk]] = deque()
-        source = iter(chunks)
-        exhausted = False
-        try:
-            while True:
-                while not exhausted and len(pending) < self.ahead:
-                    chunk = next(source, None)
-                    if chunk is None:
-                        exhausted = True
-                    else:
-                        pending.append(pool.submit(_prepare_in_worker, list(chunk)))
-                if not pending:
-                    return
-                yield pending.popleft().result()
-        finally:  # done, failed, or abandoned by the caller: nothing left queued
-            for future in pending:
-                future.cancel()
-            if _broken(pool):
-                self.close()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-def _broken(pool: ProcessPoolExecutor) -> bool:
-    return bool(getattr(pool, "_broken", False))
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _start_worker(recipe: Callable[[], Embedder], settings: StorySettings) -> None:
-    """A worker's initializer: one BLAS/OpenMP thread, the encoder built once."""
-    try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
-        _WORKER["threads"] = threadpool_limits(limits=1)
-    except ImportError:  # pragma: no cover - comes with scikit-learn
-        pass
-    _WORKER["embedder"] = recipe()
-    _WORKER["settings"] = settings
-
-
-def _prepare_in_worker(articles: list[Article]) -> PreparedChunk:
-    return prepare_chunk(articles, _WORKER["embedder"], _WORKER["settings"])
-
-
-def _ping(pause: float) -> int:
-    time.sleep(pause)
-    return os.getpid()
-
-
-class StoryStream:
+class StoryStream(Closeable):
     """Keeps stories current over a stream of raw articles (see the module's notes).
 
     ``workers`` > 1 prepares chunks of ``chunk`` articles in that many
@@ -289,11 +134,9 @@ class StoryStream:
         self.chunk = chunk
         self.executor: Executor
         if workers == 1:
-            self.executor = InProcess(embedder, self.settings)
+            self.executor = InProcess(embedder)
         else:
-            self.executor = WorkerPool(
-                workers, recipe or embedder_recipe(embedder, threads=1), self.settings
-            )
+            self.executor = WorkerPool(workers, recipe or embedder_recipe(embedder, threads=1))
 
     def add(
         self, articles: Sequence[Article], copied_from: Mapping[str, Sequence[str]] | None = None
@@ -321,7 +164,8 @@ class StoryStream:
                 yield from parts or [[]]
 
         collected: list[PreparedChunk] = []
-        for prepared in self.executor.map(chunks()):
+        step = partial(prepare_chunk, settings=self.settings)
+        for prepared in self.executor.map(step, chunks()):
             collected.append(prepared)
             if len(collected) == counts[0]:
                 counts.popleft()
@@ -343,15 +187,15 @@ class StoryStream:
             for article, vector in zip(prepared.articles, prepared.vectors, strict=True):
                 vectors[article.id] = vector  # a repeated id takes its last vector
         position = {id(article): i for i, article in enumerate(ready)}
-        for article in publication_order(ready):
-            result.stories[article.id] = self.clusterer.add(
-                article.id,
-                vectors[article.id],
-                article.published,
-                copied_from.get(article.id, ()),
-                terms=terms[position[id(article)]],
-                language=article.language,
-            )
+        placed = assign_articles(
+            self.clusterer,
+            ready,
+            vectors,
+            copied_from,
+            terms=lambda article: terms[position[id(article)]],
+        )
+        for article, story_id in placed:
+            result.stories[article.id] = story_id
         return result
 
     def start(self) -> None:
@@ -363,27 +207,12 @@ class StoryStream:
         """Stop the workers, if any; the stream starts new ones if used again."""
         self.executor.close()
 
-    def __enter__(self) -> StoryStream:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 __all__ = [
     "DEFAULT_CHUNK",
-    "Executor",
-    "InProcess",
     "PreparedChunk",
     "StoryStream",
     "StreamResult",
-    "WorkerPool",
-    "prepare_article",
     "prepare_chunk",
     "signal_vectors",
 ]

@@ -10,7 +10,9 @@
     result.skipped    # list[Skip]: inputs deliberately left out (repeats)
 
 One bad input never sinks the batch: every file, record and item ends up as an
-article, a failure or a skip. One module per format:
+article, a failure or a skip. The formats are one table, :data:`FORMATS` (in
+:mod:`.formats`, with :func:`format_for`, :func:`suffixes` and :func:`describe`);
+every place that lists them reads it. One module per format:
 
 * :mod:`.text`        ``.txt`` and ``.md``
 * :mod:`.html`        ``.html`` and ``.htm`` (trafilatura, with a ``<p>`` fallback)
@@ -24,11 +26,17 @@ from __future__ import annotations
 from .core import ReadResult, read_inputs
 from .fields import parse_published
 from .files import SUPPORTED_EXTENSIONS, iter_input_files
+from .formats import FORMATS, Format, describe, format_for, suffixes
 
 __all__ = [
+    "FORMATS",
     "SUPPORTED_EXTENSIONS",
+    "Format",
     "ReadResult",
+    "describe",
+    "format_for",
     "iter_input_files",
     "parse_published",
     "read_inputs",
+    "suffixes",
 ]

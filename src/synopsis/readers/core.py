@@ -16,36 +16,15 @@ from typing import Any
 from ..config import ReadSettings
 from ..records import Article, Failure, Skip, content_hash, derived_article_id
 from .decoding import looks_binary, normalise_newlines
-from .feed import read_feed
 from .fields import Draft, Outcome, draft_from_record
 from .files import InputFile, expand_input, file_format, load_bytes, unsupported_reason
-from .html import read_html
-from .structured import read_csv, read_json, read_jsonl
-from .text import read_markdown, read_txt
-from .warc import read_warc, read_warc_file
+from .formats import BINARY_SUFFIXES, READERS
+from .warc import read_warc_file
 
-Reader = Callable[[bytes, str, str], Iterable[Outcome]]
-"""A format reader: ``(data, input name, path) -> outcomes``, one per record."""
-
-READERS: dict[str, Reader] = {
-    ".txt": read_txt,
-    ".md": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
-    ".jsonl": read_jsonl,
-    ".json": read_json,
-    ".csv": read_csv,
-    ".xml": read_feed,
-    ".rss": read_feed,
-    ".atom": read_feed,
-    ".warc": read_warc,
-    ".warc.gz": read_warc,
-}
-
-_BINARY_FORMATS = frozenset({".warc", ".warc.gz"})
+_BINARY_FORMATS = BINARY_SUFFIXES
+"""Formats whose files are not text, so the binary check does not apply."""
 # Read record by record from disk, with the size limit per record, not per file.
 _STREAMED_FORMATS = _BINARY_FORMATS
-"""Formats whose files are not text, so the binary check does not apply."""
 
 
 @dataclass(slots=True)

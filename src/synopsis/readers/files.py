@@ -1,4 +1,4 @@
-"""Input files: which formats are read, folder expansion, loading bytes."""
+"""Input files: which are read (by :mod:`.formats`), folder expansion, loading bytes."""
 
 from __future__ import annotations
 
@@ -8,22 +8,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..records import Failure
+from .formats import suffix_of, suffixes
 
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (
-    ".txt",
-    ".md",
-    ".html",
-    ".htm",
-    ".jsonl",
-    ".json",
-    ".csv",
-    ".xml",
-    ".rss",
-    ".atom",
-    ".warc",
-    ".warc.gz",
-)
-"""File extensions synopsis reads (matched case-insensitively)."""
+SUPPORTED_EXTENSIONS: tuple[str, ...] = suffixes()
+"""File extensions synopsis reads (matched case-insensitively), from :data:`.formats.FORMATS`."""
 
 
 class InputFile(NamedTuple):
@@ -35,12 +23,7 @@ class InputFile(NamedTuple):
 
 def file_format(path: Path) -> str | None:
     """The supported extension of ``path`` (``".warc.gz"``, ``".txt"``…), else ``None``."""
-    name = path.name.lower()
-    # Longest first, so that ".warc.gz" wins over a plain ".gz" suffix.
-    for extension in sorted(SUPPORTED_EXTENSIONS, key=len, reverse=True):
-        if name.endswith(extension) and len(name) > len(extension):
-            return extension
-    return None
+    return suffix_of(path)
 
 
 def unsupported_reason(path: Path) -> str:

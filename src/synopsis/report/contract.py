@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .. import __version__
 from ..records import (
     Article,
     Citation,
+    CitedLine,
     Conflict,
     CopyLink,
     Digest,
@@ -26,6 +26,7 @@ from ..records import (
     Skip,
     SummaryLine,
 )
+from ..version import __version__
 from .html import render_html
 from .markdown import render_markdown
 
@@ -121,16 +122,22 @@ def _evidence(evidence: tuple[Citation, ...]) -> list[dict[str, Any]]:
     return [{"article": c.article, "sentence": c.sentence, "text": c.text} for c in evidence]
 
 
-def line_to_dict(line: SummaryLine | Fact) -> dict[str, Any]:
-    """A summary line or a fact: the same cited-sentence shape in the contract."""
-    return {
+def line_to_dict(line: CitedLine) -> dict[str, Any]:
+    """A summary line, a fact or a unique detail: one cited-sentence shape in the contract.
+
+    ``independent_support`` (between ``citations`` and ``evidence``) is there
+    for the lines that have it: summary lines and facts, not unique details.
+    """
+    shape: dict[str, Any] = {
         "text": line.text,
         "article": line.article,
         "sentence": line.sentence,
         "citations": list(line.citations),
-        "independent_support": line.independent_support,
-        "evidence": _evidence(line.evidence),
     }
+    if isinstance(line, SummaryLine | Fact):
+        shape["independent_support"] = line.independent_support
+    shape["evidence"] = _evidence(line.evidence)
+    return shape
 
 
 def digest_to_dict(digest: Digest) -> dict[str, Any]:
@@ -156,16 +163,7 @@ def comparison_to_dict(digest: Digest) -> dict[str, Any]:
         "entities": [entity_to_dict(e) for e in digest.entities],
         "figures": figures_to_dicts(digest.figures),
         "conflicts": [conflict_to_dict(c) for c in digest.conflicts],
-        "unique": [
-            {
-                "text": u.text,
-                "article": u.article,
-                "sentence": u.sentence,
-                "citations": list(u.citations),
-                "evidence": _evidence(u.evidence),
-            }
-            for u in digest.unique
-        ],
+        "unique": [line_to_dict(u) for u in digest.unique],
     }
 
 

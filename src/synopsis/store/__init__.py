@@ -7,14 +7,25 @@
 
     with open_store("synopsis.db") as store:
         result = store.add_articles(articles)
+
+The modules, each importing only those listed after it::
+
+    open.py    open_store and BACKENDS, the table of URL scheme -> opener
+    sqlite.py  SQLiteStore: connection, locking, transactions, migrations, queries
+    codec.py   record <-> row conversion shared by every backend
+    schema.py  DDL, SCHEMA_VERSION and MIGRATIONS (imports no other store module)
+    base.py    the Store protocol and its records AddResult, StoryRow
 """
 
 from __future__ import annotations
 
-from .base import AddResult, Store, StoryRow, open_store
-from .sqlite import MIGRATIONS, SCHEMA_VERSION, Migration, SQLiteStore
+from .base import AddResult, Store, StoryRow
+from .open import BACKENDS, open_store
+from .schema import MIGRATIONS, SCHEMA_VERSION, Migration
+from .sqlite import SQLiteStore
 
 __all__ = [
+    "BACKENDS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "AddResult",

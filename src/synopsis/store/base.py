@@ -1,4 +1,4 @@
-"""The article store interface, the records it returns, and :func:`open_store`.
+"""The article store interface and the records it returns.
 
 A store keeps everything synopsis derives and wants to keep between runs:
 articles (cleaned text and provenance), stories (which articles belong
@@ -6,6 +6,8 @@ together, the clustering state), copy links between articles, and a cache of
 sentence vectors. :class:`Store` is the small interface the rest of synopsis
 codes against; :class:`~synopsis.store.sqlite.SQLiteStore` implements it, and a
 PostgreSQL implementation could later satisfy it too.
+:func:`~synopsis.store.open.open_store` opens one. This module imports no
+backend, and nothing it imports comes back to it.
 
 Every method returns records (:class:`~synopsis.records.Article`,
 :class:`StoryRow`, :class:`~synopsis.records.CopyLink`, NumPy arrays), never
@@ -18,17 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import StoreError
 from ..records import Article, CopyLink
 
-__all__ = ["AddResult", "Store", "StoryRow", "open_store"]
+__all__ = ["AddResult", "Store", "StoryRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,47 +207,3 @@ class Store(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
-
-
-_POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
-
-
-def open_store(url_or_path: str | Path) -> Store:
-    """Open the store at ``url_or_path``: a file path or a ``sqlite://`` URL.
-
-    URLs follow the SQLAlchemy convention: ``sqlite:///relative/file.db`` and
-    ``sqlite:////absolute/file.db`` (three slashes, then the path), and
-    ``sqlite://`` or ``sqlite:///:memory:`` for a private in-memory store.
-    Any other scheme raises :class:`StoreError` naming the URL (with any
-    password masked).
-    """
-    from .sqlite import SQLiteStore
-
-    if isinstance(url_or_path, Path) or "://" not in url_or_path:
-        return SQLiteStore(url_or_path)
-    scheme, _, rest = url_or_path.partition("://")
-    base_scheme = scheme.lower().partition("+")[0]
-    if base_scheme == "sqlite":
-        if rest in ("", "/"):
-            return SQLiteStore(":memory:")
-        if not rest.startswith("/"):
-            raise StoreError(
-                f"{url_or_path}: a sqlite URL needs three slashes before the path "
-                "(sqlite:///relative.db or sqlite:////absolute.db)"
-            )
-        return SQLiteStore(rest[1:])
-    shown = _mask_password(url_or_path)
-    if base_scheme in _POSTGRES_SCHEMES:
-        raise StoreError(f"{shown}: PostgreSQL is not supported yet; use a SQLite file path")
-    raise StoreError(f"{shown}: unknown store URL scheme {scheme!r}; use a file path or sqlite:///")
-
-
-def _mask_password(url: str) -> str:
-    """``url`` with the password of its user part, if any, replaced by ``***``."""
-    scheme, sep, rest = url.partition("://")
-    netloc, slash, tail = rest.partition("/")
-    userinfo, at, hostport = netloc.rpartition("@")
-    if not sep or not at or ":" not in userinfo:
-        return url
-    user = userinfo.partition(":")[0]
-    return f"{scheme}://{user}:***@{hostport}{slash}{tail}"

@@ -3,11 +3,13 @@
 The file is opened in WAL mode (readers in other processes, such as a web
 server, are not blocked by an ingest in progress) with foreign keys enforced
 and ``synchronous=NORMAL``. Its schema is versioned: the ``meta`` table holds
-``schema_version``, and :data:`MIGRATIONS` lists, in order, the SQL scripts
-that bring a store from one version to the next. Opening a store applies the
-missing migrations, each in a transaction together with the version bump;
-opening a store written by a newer synopsis raises
-:class:`~synopsis.errors.SchemaError`.
+``schema_version``, and :data:`~synopsis.store.schema.MIGRATIONS` lists, in
+order, the SQL scripts that bring a store from one version to the next.
+Opening a store applies the missing migrations, each in a transaction together
+with the version bump; opening a store written by a newer synopsis raises
+:class:`~synopsis.errors.SchemaError`. Records become rows and back through
+:mod:`synopsis.store.codec`; this module holds only the connection, its
+locking and transactions, migration running and the queries.
 
 Threads: one :class:`SQLiteStore` may be shared by several threads (the web
 server reads from a pool of them). It holds a single connection opened with
@@ -21,13 +23,11 @@ in pages and does not hold the lock between them.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from itertools import pairwise
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
@@ -36,137 +36,45 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import NotFoundError, SchemaError, StoreError
-from ..records import (
-    AlignedPassage,
-    Article,
-    CopyKind,
-    CopyLink,
-    QualityFlag,
-    QualityKind,
-    Removal,
-    RemovalKind,
-)
+from ..records import Article, CopyLink
 from .base import AddResult, StoryRow
-
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "SQLiteStore"]
-
-Migration = tuple[int, str]
-"""A schema migration: the version it brings the store to, and its SQL script."""
-
-SCHEMA_VERSION: Final[int] = 3
-"""The schema version this code writes."""
-
-_SCHEMA_V1: Final[str] = """
-CREATE TABLE articles (
-    id           TEXT PRIMARY KEY,
-    seq          INTEGER NOT NULL UNIQUE,      -- ingest order
-    content_hash TEXT NOT NULL,
-    source       TEXT NOT NULL,
-    path         TEXT,
-    url          TEXT,
-    outlet       TEXT,
-    title        TEXT,
-    published    TEXT,                         -- ISO 8601 with UTC offset
-    language     TEXT,
-    text         TEXT NOT NULL,
-    raw_text     TEXT NOT NULL,
-    metadata     TEXT NOT NULL DEFAULT '{}',   -- JSON object
-    removed      TEXT NOT NULL DEFAULT '[]',   -- JSON list of {kind, text}
-    ingested_at  TEXT NOT NULL
-);
-CREATE INDEX articles_content_hash ON articles (content_hash);
-
-CREATE TABLE stories (
-    id              TEXT PRIMARY KEY,
-    title           TEXT NOT NULL,
-    created         TEXT NOT NULL,
-    updated         TEXT NOT NULL,
-    first_published TEXT,
-    last_published  TEXT,
-    merged_into     TEXT REFERENCES stories (id),
-    centroid        BLOB,                      -- little-endian float32
-    state           TEXT                       -- JSON object, clustering state
-);
-CREATE INDEX stories_updated ON stories (updated);
-CREATE INDEX stories_merged_into ON stories (merged_into);
-
-CREATE TABLE story_articles (
-    story_id   TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-    article_id TEXT NOT NULL UNIQUE REFERENCES articles (id) ON DELETE CASCADE,
-    position   INTEGER NOT NULL,
-    PRIMARY KEY (story_id, article_id)
-);
-
-CREATE TABLE copies (
-    a      TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    b      TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    kind   TEXT NOT NULL,
-    score  REAL NOT NULL,
-    origin TEXT,
-    PRIMARY KEY (a, b, kind)
-);
-CREATE INDEX copies_b ON copies (b);
-
-CREATE TABLE vectors (
-    key   TEXT NOT NULL,                       -- content hash of the text
-    model TEXT NOT NULL,
-    dim   INTEGER NOT NULL,
-    data  BLOB NOT NULL,                       -- little-endian float32
-    PRIMARY KEY (key, model)
-);
-
-CREATE TABLE story_merges (
-    from_id TEXT NOT NULL REFERENCES stories (id),
-    into_id TEXT NOT NULL REFERENCES stories (id),
-    at      TEXT NOT NULL
-);
-CREATE INDEX story_merges_into ON story_merges (into_id);
-"""
-
-# Version 2: a cache of each story's computed report (JSON), valid while the
-# story's ``version`` (derived by the caller from what the report depends on) holds.
-_SCHEMA_V2: Final[str] = """
-CREATE TABLE story_reports (
-    story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
-    version  TEXT NOT NULL,
-    data     TEXT NOT NULL,                    -- JSON
-    computed TEXT NOT NULL
-);
-"""
-
-# Version 3: what cleaning found wrong with an article's wording (quality flags),
-# and the aligned sentences that are the evidence of a copy link.
-_SCHEMA_V3: Final[str] = """
-ALTER TABLE articles ADD COLUMN quality TEXT NOT NULL DEFAULT '[]';  -- JSON [{kind, evidence}]
-ALTER TABLE copies ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';   -- JSON [AlignedPassage]
-"""
-
-MIGRATIONS: Final[tuple[Migration, ...]] = (
-    (1, _SCHEMA_V1),
-    (2, _SCHEMA_V2),
-    (3, _SCHEMA_V3),
+from .codec import (
+    ARTICLE_COLUMNS,
+    COPY_COLUMNS,
+    STORY_COLUMNS,
+    CopyRow,
+    article_from_row,
+    article_values,
+    copy_link_from_row,
+    copy_link_values,
+    iso,
+    iso_or_none,
+    parse_dt,
+    same_article,
+    state_from_json,
+    state_to_json,
+    story_from_row,
+    utc_now,
+    vector_blob,
+    vector_from_blob,
 )
-"""Every migration, oldest first; the last one brings a store to :data:`SCHEMA_VERSION`."""
+from .schema import META_TABLE, MIGRATIONS, Migration, checked_migrations, split_statements
 
-_F32: Final = np.dtype("<f4")
+__all__ = ["SQLiteStore"]
+
 _CHUNK: Final = 500  # ids per ``IN (...)`` query, well under SQLite's variable limit
 _PAGE: Final = 200  # articles per page in iter_articles
-_ARTICLE_COLUMNS: Final = (
-    "id, content_hash, source, path, url, outlet, title, published, language, "
-    "text, raw_text, metadata, removed, quality"
-)
-_METADATA_INDEX: Final = 11  # of "metadata" in _ARTICLE_COLUMNS
-_STORY_COLUMNS: Final = "id, title, created, updated, first_published, last_published, merged_into"
 
 
 class SQLiteStore:
     """The article store in one SQLite file (see the module docstring).
 
     ``path`` is the database file (created if missing; its directory must
-    exist) or ``":memory:"``. ``migrations`` defaults to :data:`MIGRATIONS`;
-    tests pass their own list to exercise upgrades. ``timeout`` is how long,
-    in seconds, to wait for another process's write lock. ``clock`` gives the
-    current time for ``created``/``updated`` stamps (default: now, UTC).
+    exist) or ``":memory:"``. ``migrations`` defaults to
+    :data:`~synopsis.store.schema.MIGRATIONS`; tests pass their own list to
+    exercise upgrades. ``timeout`` is how long, in seconds, to wait for another
+    process's write lock. ``clock`` gives the current time for
+    ``created``/``updated`` stamps (default: now, UTC).
 
     Use it as a context manager, or call :meth:`close`::
 
@@ -182,9 +90,9 @@ class SQLiteStore:
         timeout: float = 30.0,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self._migrations = _checked_migrations(migrations)
+        self._migrations = checked_migrations(migrations)
         self._target_version = self._migrations[-1][0]
-        self._clock: Callable[[], datetime] = clock or _utc_now
+        self._clock: Callable[[], datetime] = clock or utc_now
         self._lock = threading.Lock()
         self._memory = str(path) == ":memory:"
         self.path: Path = Path(path) if self._memory else Path(path).expanduser()
@@ -279,14 +187,12 @@ class SQLiteStore:
             try:
                 version = self._read_version(conn)
                 self._check_not_newer(version)
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-                )
+                conn.execute(META_TABLE)
                 for target, script in self._migrations:
                     if target <= version:
                         continue
                     try:
-                        for statement in _statements(script):
+                        for statement in split_statements(script):
                             conn.execute(statement)
                     except sqlite3.Error as exc:
                         raise StoreError(
@@ -355,7 +261,7 @@ class SQLiteStore:
             return self._read_version(conn)
 
     def _now(self) -> str:
-        return _iso(self._clock())
+        return iso(self._clock())
 
     # -- articles -------------------------------------------------------------
 
@@ -372,7 +278,7 @@ class SQLiteStore:
         for article in articles:  # serialise before taking the lock
             if not article.id:
                 raise StoreError(f"{article.source}: the article has an empty id")
-            batch[article.id] = _article_values(article)
+            batch[article.id] = article_values(article)
         added: list[str] = []
         unchanged: list[str] = []
         if not batch:
@@ -381,7 +287,7 @@ class SQLiteStore:
             existing: dict[str, tuple[Any, ...]] = {}
             for chunk in _chunks(list(batch)):
                 rows = conn.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({_marks(chunk)})",
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({_marks(chunk)})",
                     chunk,
                 )
                 existing.update((row[0], tuple(row)) for row in rows)
@@ -395,13 +301,13 @@ class SQLiteStore:
                     inserts.append((*values, seq, now))
                     seq += 1
                     added.append(article_id)
-                elif _same_article(old, values):
+                elif same_article(old, values):
                     unchanged.append(article_id)
                 else:
                     updates.append((*values[1:], now, article_id))
                     added.append(article_id)
             conn.executemany(
-                f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}, seq, ingested_at) "
                 f"VALUES ({_marks(range(16))})",
                 inserts,
             )
@@ -417,11 +323,11 @@ class SQLiteStore:
         """The article with id ``article_id``; :class:`NotFoundError` if none."""
         with self._transaction(write=False) as conn:
             row = conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
         if row is None:
             raise NotFoundError("article", article_id)
-        return _article_from_row(row)
+        return article_from_row(row)
 
     def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
         """The articles with the given ids, in the order asked.
@@ -433,14 +339,14 @@ class SQLiteStore:
         with self._transaction(write=False) as conn:
             for chunk in _chunks(list(dict.fromkeys(ids))):
                 for row in conn.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({_marks(chunk)})",
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({_marks(chunk)})",
                     chunk,
                 ):
                     rows[row[0]] = row
         for article_id in ids:
             if article_id not in rows:
                 raise NotFoundError("article", article_id)
-        return [_article_from_row(rows[article_id]) for article_id in ids]
+        return [article_from_row(rows[article_id]) for article_id in ids]
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in the order first ingested.
@@ -452,14 +358,14 @@ class SQLiteStore:
         while True:
             with self._transaction(write=False) as conn:
                 rows = conn.execute(
-                    f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles "
+                    f"SELECT seq, {ARTICLE_COLUMNS} FROM articles "
                     "WHERE seq > ? ORDER BY seq LIMIT ?",
                     (last, _PAGE),
                 ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield _article_from_row(row[1:])
+                yield article_from_row(row[1:])
             last = int(rows[-1][0])
 
     def article_count(self) -> int:
@@ -498,8 +404,8 @@ class SQLiteStore:
             raise StoreError("a story needs a non-empty id")
         ids = list(dict.fromkeys(article_ids))
         what = f"story {story_id!r}"
-        blob = None if centroid is None else _vector_blob(centroid, f"{what} centroid")[1]
-        state_json = None if state is None else _to_json(dict(state), f"{what} state")
+        blob = None if centroid is None else vector_blob(centroid, f"{what} centroid")[1]
+        state_json = state_to_json(state, what)
         with self._transaction(write=True) as conn:
             row = conn.execute(
                 "SELECT merged_into FROM stories WHERE id = ?", (story_id,)
@@ -521,8 +427,8 @@ class SQLiteStore:
                     title,
                     now,
                     now,
-                    _iso_or_none(first_published),
-                    _iso_or_none(last_published),
+                    iso_or_none(first_published),
+                    iso_or_none(last_published),
                     blob,
                     state_json,
                 ),
@@ -582,8 +488,8 @@ class SQLiteStore:
                 if row[0] is not None:
                     raise StoreError(f"story {story_id!r} was already merged into {row[0]!r}")
                 rows[story_id] = row
-            starts = [_parse_dt(rows[s][1]) for s in (from_id, into_id)]
-            ends = [_parse_dt(rows[s][2]) for s in (from_id, into_id)]
+            starts = [parse_dt(rows[s][1]) for s in (from_id, into_id)]
+            ends = [parse_dt(rows[s][2]) for s in (from_id, into_id)]
             first = min((d for d in starts if d is not None), default=None)
             last = max((d for d in ends if d is not None), default=None)
             offset = int(
@@ -608,7 +514,7 @@ class SQLiteStore:
             conn.execute(
                 "UPDATE stories SET updated = ?, first_published = ?, last_published = ? "
                 "WHERE id = ?",
-                (now, _iso_or_none(first), _iso_or_none(last), into_id),
+                (now, iso_or_none(first), iso_or_none(last), into_id),
             )
             conn.execute(
                 "INSERT INTO story_merges (from_id, into_id, at) VALUES (?, ?, ?)",
@@ -622,7 +528,7 @@ class SQLiteStore:
                 "SELECT id, centroid FROM stories "
                 "WHERE merged_into IS NULL AND centroid IS NOT NULL ORDER BY id"
             ).fetchall()
-        return {str(sid): _vector_from_blob(data, f"story {sid!r} centroid") for sid, data in rows}
+        return {str(sid): vector_from_blob(data, f"story {sid!r} centroid") for sid, data in rows}
 
     def story_state(self, story_id: str) -> dict[str, Any] | None:
         """The clustering state saved with story ``story_id``, or ``None``.
@@ -633,12 +539,7 @@ class SQLiteStore:
             row = conn.execute("SELECT state FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             raise NotFoundError("story", story_id)
-        if row[0] is None:
-            return None
-        state = json.loads(row[0])
-        if not isinstance(state, dict):
-            raise StoreError(f"{self.path}: story {story_id!r} has a corrupt state")
-        return state
+        return state_from_json(row[0], f"{self.path}: story {story_id!r}")
 
     # -- copies ---------------------------------------------------------------
 
@@ -648,41 +549,13 @@ class SQLiteStore:
         The pair is kept in the order given. Raises :class:`NotFoundError` if
         ``a`` or ``b`` is not a stored article.
         """
-        rows: list[tuple[str, str, str, float, str | None, str]] = []
-        for link in links:
-            try:
-                kind = CopyKind(link.kind).value
-            except ValueError:
-                raise StoreError(
-                    f"copy link {link.a!r}-{link.b!r}: unknown kind {link.kind!r}"
-                ) from None
-            evidence = [
-                {
-                    "a_sentence": p.a_sentence,
-                    "b_sentence": p.b_sentence,
-                    "a_text": p.a_text,
-                    "b_text": p.b_text,
-                    "similarity": p.similarity,
-                }
-                for p in link.evidence
-            ]
-            rows.append(
-                (
-                    link.a,
-                    link.b,
-                    kind,
-                    float(link.score),
-                    link.origin,
-                    _to_json(evidence, f"copy link {link.a!r}-{link.b!r} evidence"),
-                )
-            )
+        rows: list[CopyRow] = [copy_link_values(link) for link in links]
         if not rows:
             return
         with self._transaction(write=True) as conn:
             _require_articles(conn, list(dict.fromkeys(i for r in rows for i in r[:2])))
             conn.executemany(
-                "INSERT INTO copies (a, b, kind, score, origin, evidence) "
-                "VALUES (?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO copies ({COPY_COLUMNS}) VALUES ({_marks(range(6))}) "
                 "ON CONFLICT (a, b, kind) DO UPDATE SET score = excluded.score, "
                 "origin = excluded.origin, evidence = excluded.evidence",
                 rows,
@@ -699,16 +572,12 @@ class SQLiteStore:
         with self._transaction(write=False) as conn:
             for chunk in _chunks(ids):
                 rows = conn.execute(
-                    f"SELECT a, b, kind, score, origin, evidence FROM copies "
-                    f"WHERE a IN ({_marks(chunk)})",
+                    f"SELECT {COPY_COLUMNS} FROM copies WHERE a IN ({_marks(chunk)})",
                     chunk,
                 )
                 found.extend(tuple(row) for row in rows if row[1] in wanted)
         found.sort(key=lambda row: (row[0], row[1], row[2]))
-        return [
-            CopyLink(a, b, CopyKind(kind), float(score), origin, _passages(evidence))
-            for a, b, kind, score, origin, evidence in found
-        ]
+        return [copy_link_from_row(row) for row in found]
 
     # -- vectors --------------------------------------------------------------
 
@@ -726,7 +595,7 @@ class SQLiteStore:
                     f"WHERE model = ? AND key IN ({_marks(chunk)})",
                     [model, *chunk],
                 ):
-                    vector = _vector_from_blob(data, f"vector {key!r} of {model!r}")
+                    vector = vector_from_blob(data, f"vector {key!r} of {model!r}")
                     if vector.shape[0] != dim:
                         raise StoreError(f"{self.path}: vector {key!r} of {model!r} is corrupt")
                     found[str(key)] = vector
@@ -736,7 +605,7 @@ class SQLiteStore:
         """Cache ``vectors`` (each 1-D, stored as float32) for ``model``, replacing old ones."""
         rows = []
         for key, value in vectors.items():
-            dim, data = _vector_blob(value, f"vector {key!r} of {model!r}")
+            dim, data = vector_blob(value, f"vector {key!r} of {model!r}")
             rows.append((key, model, dim, data))
         if not rows:
             return
@@ -796,137 +665,12 @@ class SQLiteStore:
 # -- helpers -------------------------------------------------------------------
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(value: datetime) -> str:
-    """ISO 8601 with offset and microseconds; a naive time is taken to be UTC."""
-    if value.utcoffset() is None:
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat(timespec="microseconds")
-
-
-def _iso_or_none(value: datetime | None) -> str | None:
-    return None if value is None else _iso(value)
-
-
-def _parse_dt(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    value = datetime.fromisoformat(text)
-    return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
-
-
-def _to_json(value: Any, what: str) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"{what} cannot be stored as JSON: {exc}") from exc
-
-
-def _article_values(article: Article) -> tuple[Any, ...]:
-    """The article as stored, in the order of ``_ARTICLE_COLUMNS``."""
-    what = f"{article.source}: article {article.id!r}"
-    removed = [{"kind": RemovalKind(r.kind).value, "text": r.text} for r in article.removed]
-    return (
-        article.id,
-        article.content_hash,
-        article.source,
-        article.path,
-        article.url,
-        article.outlet,
-        article.title,
-        _iso_or_none(article.published),
-        article.language,
-        article.text,
-        article.raw_text,
-        _to_json(article.metadata, f"{what} metadata"),
-        _to_json(removed, f"{what} removals"),
-        _to_json(
-            [
-                {"kind": QualityKind(q.kind).value, "evidence": list(q.evidence)}
-                for q in article.quality
-            ],
-            f"{what} quality flags",
-        ),
-    )
-
-
-def _passages(stored: str) -> tuple[AlignedPassage, ...]:
-    try:
-        return tuple(
-            AlignedPassage(
-                int(p["a_sentence"]),
-                int(p["b_sentence"]),
-                str(p["a_text"]),
-                str(p["b_text"]),
-                float(p["similarity"]),
-            )
-            for p in json.loads(stored)
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"a stored copy link has corrupt evidence: {exc}") from exc
-
-
-def _same_article(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
-    """Whether a stored row and new values hold the same article."""
-    m = _METADATA_INDEX
-    if old[:m] != new[:m] or old[m + 1 :] != new[m + 1 :]:
-        return False
-    return bool(old[m] == new[m] or json.loads(old[m]) == json.loads(new[m]))
-
-
-def _article_from_row(row: Sequence[Any]) -> Article:
-    (
-        article_id,
-        _content_hash,
-        source,
-        path,
-        url,
-        outlet,
-        title,
-        published,
-        language,
-        text,
-        raw_text,
-        metadata,
-        removed,
-        quality,
-    ) = row
-    try:
-        removals = [Removal(RemovalKind(r["kind"]), str(r["text"])) for r in json.loads(removed)]
-        flags = [
-            QualityFlag(QualityKind(q["kind"]), tuple(str(e) for e in q["evidence"]))
-            for q in json.loads(quality)
-        ]
-        meta = json.loads(metadata)
-        when = _parse_dt(published)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"article {article_id!r}: the stored record is corrupt: {exc}") from exc
-    return Article(
-        id=article_id,
-        text=text,
-        source=source,
-        title=title,
-        outlet=outlet,
-        url=url,
-        path=path,
-        published=when,
-        language=language,
-        raw_text=raw_text,
-        metadata=meta,
-        removed=removals,
-        quality=flags,
-    )
-
-
 def _load_stories(
     conn: sqlite3.Connection, *, story_id: str | None = None, include_merged: bool = True
 ) -> list[StoryRow]:
     """One story (by id, merged or not), or all of them in listing order."""
     if story_id is not None:
-        rows = conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,))
+        rows = conn.execute(f"SELECT {STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,))
         links = conn.execute(
             "SELECT story_id, article_id FROM story_articles WHERE story_id = ? ORDER BY position",
             (story_id,),
@@ -934,7 +678,7 @@ def _load_stories(
     else:
         where = "" if include_merged else "WHERE merged_into IS NULL"
         rows = conn.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories {where} ORDER BY updated DESC, id"
+            f"SELECT {STORY_COLUMNS} FROM stories {where} ORDER BY updated DESC, id"
         )
         links = conn.execute(
             "SELECT story_id, article_id FROM story_articles ORDER BY story_id, position"
@@ -943,26 +687,7 @@ def _load_stories(
     members: dict[str, list[str]] = {}
     for sid, article_id in links:
         members.setdefault(sid, []).append(article_id)
-    return [
-        StoryRow(
-            id=sid,
-            title=title,
-            article_ids=members.get(sid, []),
-            created=_required_dt(created),
-            updated=_required_dt(updated),
-            first_published=_parse_dt(first),
-            last_published=_parse_dt(last),
-            merged_into=merged_into,
-        )
-        for sid, title, created, updated, first, last, merged_into in stories
-    ]
-
-
-def _required_dt(text: str) -> datetime:
-    value = _parse_dt(text)
-    if value is None:
-        raise StoreError("a stored story has no timestamp")
-    return value
+    return [story_from_row(row, members.get(row[0], [])) for row in stories]
 
 
 def _require_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
@@ -978,23 +703,6 @@ def _require_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
             raise NotFoundError("article", article_id)
 
 
-def _vector_blob(value: npt.ArrayLike, what: str) -> tuple[int, bytes]:
-    """``(dim, little-endian float32 bytes)`` of a 1-D vector."""
-    try:
-        array = np.asarray(value, dtype=_F32)
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"{what}: not a numeric vector: {exc}") from exc
-    if array.ndim != 1:
-        raise StoreError(f"{what}: expected a 1-D vector, got shape {array.shape}")
-    return int(array.shape[0]), array.tobytes()
-
-
-def _vector_from_blob(data: bytes, what: str) -> npt.NDArray[np.float32]:
-    if len(data) % _F32.itemsize:
-        raise StoreError(f"{what}: stored bytes are not float32 values")
-    return np.frombuffer(data, dtype=_F32).astype(np.float32)
-
-
 def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), _CHUNK):
         yield list(items[start : start + _CHUNK])
@@ -1002,31 +710,3 @@ def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
 
 def _marks(items: Sized) -> str:
     return ", ".join("?" * len(items))
-
-
-def _statements(script: str) -> list[str]:
-    """Split an SQL script into complete statements (semicolons in strings and triggers kept)."""
-    statements: list[str] = []
-    buffer = ""
-    pieces = script.split(";")
-    for i, piece in enumerate(pieces):
-        buffer += piece if i == len(pieces) - 1 else piece + ";"
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        buffer += "\n;"  # a final statement may lack its semicolon, or be a comment
-        if not sqlite3.complete_statement(buffer):
-            raise StoreError(f"incomplete SQL statement in migration: {buffer.strip()[:80]!r}")
-        statements.append(buffer.strip())
-    return statements
-
-
-def _checked_migrations(migrations: Sequence[Migration]) -> tuple[Migration, ...]:
-    checked = tuple((int(version), str(script)) for version, script in migrations)
-    if not checked:
-        raise ValueError("migrations must not be empty")
-    versions = [version for version, _ in checked]
-    if versions[0] < 1 or any(b <= a for a, b in pairwise(versions)):
-        raise ValueError(f"migration versions must be positive and increasing, got {versions}")
-    return checked

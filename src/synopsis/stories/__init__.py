@@ -4,16 +4,17 @@
   multilingual vector, salient terms and names, a time);
 - :mod:`.index`: the nearest-neighbour index over open stories;
 - :mod:`.clusterer`: the incremental clusterer (join, open, merge, window);
-- :mod:`.stream`: the cheap path, from raw articles to stories, that ingest
-  at scale and the evaluation use.
+- :func:`assign_articles`: the one loop that feeds articles to the
+  clusterer in publication order.
 
-One-shot digests (:func:`cluster_stories`) and incremental ingest use the
-same clusterer, so both give the same stories for the same input.
+One-shot digests (:func:`cluster_stories`), incremental ingest and the story
+stream (:mod:`synopsis.pipeline.stream`) all assign through
+:func:`assign_articles`, so they give the same stories for the same input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..config import StorySettings
 from ..copies import source_groups
@@ -48,6 +49,37 @@ def linked_articles(links: Sequence[CopyLink]) -> dict[str, list[str]]:
     return linked
 
 
+def assign_articles(
+    clusterer: StoryClusterer,
+    articles: Sequence[Article],
+    vectors: Mapping[str, Vector],
+    linked: Mapping[str, Sequence[str]],
+    terms: Callable[[Article], Mapping[int, float]] | None = None,
+) -> list[tuple[Article, str]]:
+    """Put ``articles`` into stories in publication order: (article, story id) in that order.
+
+    ``linked`` names the copies of each article (see :func:`linked_articles`);
+    ``terms(article)`` gives its term counts (by default
+    :func:`~.representation.article_terms` of its text). An article without
+    a vector is left out.
+    """
+    buckets = clusterer.settings.term_buckets
+    placed: list[tuple[Article, str]] = []
+    for article in publication_order(articles):
+        if article.id not in vectors:
+            continue
+        story_id = clusterer.add(
+            article.id,
+            vectors[article.id],
+            article.published,
+            linked.get(article.id, ()),
+            terms=terms(article) if terms is not None else article_terms(article, buckets),
+            language=article.language,
+        )
+        placed.append((article, story_id))
+    return placed
+
+
 def cluster_stories(
     articles: Sequence[Article],
     vectors: Mapping[str, Vector],
@@ -56,18 +88,7 @@ def cluster_stories(
 ) -> list[Story]:
     """Group ``articles`` into stories in one pass (see :class:`StoryClusterer`)."""
     clusterer = StoryClusterer(settings)
-    buckets = clusterer.settings.term_buckets
-    linked = linked_articles(links)
-    for article in publication_order(articles):
-        if article.id in vectors:
-            clusterer.add(
-                article.id,
-                vectors[article.id],
-                article.published,
-                linked.get(article.id, ()),
-                terms=article_terms(article, buckets),
-                language=article.language,
-            )
+    assign_articles(clusterer, articles, vectors, linked_articles(links))
     by_id = {article.id: article for article in articles}
     return [build_story(state, by_id, vectors, links) for state in clusterer.stories]
 
@@ -114,6 +135,7 @@ __all__ = [
     "StoryClusterer",
     "StoryState",
     "Vector",
+    "assign_articles",
     "build_story",
     "cluster_stories",
     "document_vector",

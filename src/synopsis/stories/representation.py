@@ -21,8 +21,7 @@ import numpy.typing as npt
 
 from ..records import Article
 from ..text.stopwords import english_stop_words
-
-Vector = npt.NDArray[np.float32]
+from ..types import Vector
 
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")

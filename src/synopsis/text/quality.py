@@ -55,6 +55,17 @@ _SENTENCE_STARTERS = (
 _RUN_TOGETHER = re.compile(rf"\b[A-Z]?[a-z]{{2,}}(?:{_SENTENCE_STARTERS})\b(?=[\s,.;:])")
 
 
+# The signs that make one sentence a worse wording of a claim than another:
+# a wire dateline, spinner swaps, spaced or doubled punctuation, hashtags, doubled
+# spaces, words run together, a lower-case start and a doubled word. Broader than
+# the flags above, since it only ranks wordings against each other.
+_WORDING = re.compile(
+    r"^[A-Z][A-Z .'-]{2,},[^()]{0,60}\([^)]*\)\s*[-–—]|"
+    r"\bonce morest\b|\bregarding (?:five|\d)|\s[.,;:]\s|\.\s*\.|#\w|\s{2,}|"
+    r"[a-z][A-Z][a-z]|^[a-z]|\b(\w+) \1\b"
+)
+
+
 def assess(article: Article) -> list[QualityFlag]:
     """The quality flags of ``article`` (after cleaning), each with its evidence."""
     flags: list[QualityFlag] = []
@@ -93,6 +104,14 @@ def artefact_count(text: str) -> int:
     )
 
 
+def wording_artefacts(text: str) -> int:
+    """How many signs of spinning, machine translation or bad extraction sentence ``text`` shows.
+
+    Used to show each claim in its cleanest wording.
+    """
+    return len(_WORDING.findall(text))
+
+
 def _snippets(text: str, matches: Iterable[re.Match[str]]) -> list[str]:
     out: list[str] = []
     for match in matches:
@@ -110,4 +129,5 @@ __all__ = [
     "run_together_words",
     "spinner_artefacts",
     "translation_artefacts",
+    "wording_artefacts",
 ]

@@ -7,6 +7,9 @@ to that checked address (so a second DNS answer cannot point it elsewhere),
 with TLS still verified against the host name. Redirects are followed a few
 times, each target checked the same way; the body is capped at
 ``web.max_upload_bytes`` and every step has ``web.fetch_timeout`` seconds.
+
+Whatever is refused raises :class:`~synopsis.errors.FetchError` (an
+``InputError``; re-exported here), its ``input`` the URL being fetched.
 """
 
 from __future__ import annotations
@@ -19,13 +22,10 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..config import WebSettings
+from ..errors import FetchError
 
 MAX_REDIRECTS = 3
 USER_AGENT = "synopsis (+https://github.com/) article fetcher"
-
-
-class FetchError(ValueError):
-    """The URL cannot or may not be fetched; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +94,20 @@ def fetch(url: str, settings: WebSettings) -> Fetched:
         parts = urlsplit(current)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
-            raise FetchError(f"only http and https URLs can be fetched, not {scheme or 'none'!r}")
+            raise FetchError(
+                f"only http and https URLs can be fetched, not {scheme or 'none'!r}", current
+            )
         if not parts.hostname:
-            raise FetchError(f"{current!r} has no host")
+            raise FetchError(f"{current!r} has no host", current)
         if parts.username or parts.password:
-            raise FetchError("URLs with credentials are not fetched")
+            raise FetchError("URLs with credentials are not fetched", current)
         port = parts.port or (443 if scheme == "https" else 80)
-        address = resolve(parts.hostname, port, settings.allow_private_urls, settings.fetch_timeout)
+        try:
+            address = resolve(
+                parts.hostname, port, settings.allow_private_urls, settings.fetch_timeout
+            )
+        except FetchError as exc:
+            raise FetchError(exc.reason, current) from exc
         kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
         connection = kind(parts.hostname, port, address, settings.fetch_timeout)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -110,17 +117,19 @@ def fetch(url: str, settings: WebSettings) -> Fetched:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
-                    raise FetchError(f"{current}: redirect without a location")
+                    raise FetchError(f"{current}: redirect without a location", current)
                 current = urljoin(current, location)
                 continue
             if response.status != 200:
-                raise FetchError(f"{current}: HTTP {response.status}")
+                raise FetchError(f"{current}: HTTP {response.status}", current)
             data = response.read(settings.max_upload_bytes + 1)
             if len(data) > settings.max_upload_bytes:
-                raise FetchError(f"{current}: larger than {settings.max_upload_bytes} bytes")
+                raise FetchError(
+                    f"{current}: larger than {settings.max_upload_bytes} bytes", current
+                )
             content_type = response.getheader("Content-Type", "") or ""
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from exc
+            raise FetchError(f"{current}: {type(exc).__name__}: {exc}", current) from exc
         finally:
             connection.close()
         media, _, params = content_type.partition(";")
@@ -130,4 +139,15 @@ def fetch(url: str, settings: WebSettings) -> Fetched:
             if name.lower() == "charset" and value:
                 charset = value.strip('"')
         return Fetched(current, data, media.strip().lower(), charset)
-    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects", url)
+
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "USER_AGENT",
+    "FetchError",
+    "Fetched",
+    "check_address",
+    "fetch",
+    "resolve",
+]

@@ -20,13 +20,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from .. import __version__
-from ..align import align_claims
-from ..archive import Archive, IngestResult, StoryListing
+from ..archive import Archive, IngestResult
 from ..config import Settings, WebSettings
 from ..pipeline import InputItem
-from ..records import Article, Story
+from ..records import Article, StoryListing
 from ..store import StoryRow
+from ..version import __version__
 
 CACHE_FORMAT = "web-1"
 """Bump when what is cached per story changes shape, so old cache rows are recomputed."""
@@ -190,25 +189,15 @@ class StoryService:
             return data
 
     def _compute(self, row: StoryRow, version: str) -> StoryData:
-        report = self.archive.story_report(row.id).to_dict()
-        stories = report.get("stories") or []
+        """The story's report, with the claim groups and sentence spans of the same run."""
+        computed = self.archive.story_report(row.id)
+        report = computed.to_dict()
         claims: list[list[tuple[str, int]]] = []
         sentences: dict[str, list[tuple[int, int]]] = {}
-        if stories:
-            story = stories[0]
-            ids = [str(a) for a in story.get("articles", [])]
-            prepared = self.archive.pipeline.prepare(
-                self.archive.store.get_articles(ids), already_clean=True
-            )
-            by_id: dict[str, Article] = {a.id: a for a in prepared.articles}
-            record = Story(
-                id=row.id,
-                article_ids=[a for a in ids if a in by_id],
-                source_groups=[[str(a) for a in g] for g in story.get("source_groups", [])],
-            )
-            groups = align_claims(record, by_id, prepared.sentence_vectors, self.settings.align)
-            claims = [[(s.article_id, s.index) for s in group.sentences] for group in groups]
-            sentences = {a.id: [(s.start, s.end) for s in a.sentences] for a in by_id.values()}
+        if computed.digests:
+            digest = computed.digests[0]
+            claims = [[(s.article_id, s.index) for s in group.sentences] for group in digest.claims]
+            sentences = {a.id: [(s.start, s.end) for s in a.sentences] for a in computed.articles}
         return StoryData(
             id=row.id,
             version=version,

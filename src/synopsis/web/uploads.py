@@ -4,6 +4,8 @@ A JSON body is one article object, a list of them, or ``{"articles": [...]}``;
 each becomes a record item with the usual field rules. An uploaded file is
 read by the reader for its extension straight from its bytes; its name is only
 a label (never a path), and every article it holds becomes a record item.
+A body this server does not take raises :class:`~synopsis.errors.UploadError`
+(an ``InputError``; re-exported here).
 """
 
 from __future__ import annotations
@@ -12,18 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..readers.core import READERS
+from ..errors import UploadError
 from ..readers.decoding import looks_binary
 from ..readers.fields import Draft
+from ..readers.formats import BINARY_SUFFIXES, READERS
 from ..readers.html import draft_from_html_bytes
 from ..records import Failure, Skip
 from .fetch import Fetched
-
-_BINARY_FORMATS = frozenset({".warc", ".warc.gz"})
-
-
-class UploadError(ValueError):
-    """The request body is not an upload this server takes; the message says why."""
 
 
 @dataclass(slots=True)
@@ -74,7 +71,7 @@ def items_from_file(name: str, data: bytes, upload: Upload, max_articles: int) -
         known = ", ".join(sorted(READERS))
         upload.failures.append(Failure(source, f"unsupported file type (use one of {known})"))
         return
-    if extension not in _BINARY_FORMATS and looks_binary(data):
+    if extension not in BINARY_SUFFIXES and looks_binary(data):
         upload.failures.append(Failure(source, "binary file, not text"))
         return
     for outcome in READERS[extension](data, source, name):
@@ -124,3 +121,14 @@ def _record(draft: Draft) -> dict[str, Any]:
     if draft.published is not None:
         record["published"] = draft.published.isoformat()
     return record
+
+
+__all__ = [
+    "Upload",
+    "UploadError",
+    "file_format",
+    "items_from_fetched",
+    "items_from_file",
+    "items_from_json",
+    "safe_name",
+]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -11,21 +10,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from ...errors import NotFoundError
+from ...errors import UploadError
 from ...report.contract import article_to_dict
 from ..deps import ServiceDep, SettingsDep, require_reader, require_writer
-from ..fetch import FetchError, fetch
+from ..fetch import fetch
+from ..schemas import ErrorDetail, IngestResponse, InputStatus, StoredArticle
 from ..service import StoryService
-from ..uploads import (
-    Upload,
-    UploadError,
-    items_from_fetched,
-    items_from_file,
-    items_from_json,
-    safe_name,
-)
+from ..uploads import Upload, items_from_fetched, items_from_file, items_from_json, safe_name
 
 router = APIRouter(prefix="/api/articles", tags=["articles"])
+# Errors the exception handler answers (see ..middleware): NotFoundError 404, InputError 422
+# (an UploadError or FetchError too), each as {"detail": str(error)}.
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -60,15 +55,14 @@ _UPLOAD_BODY = {
 @router.get(
     "/{article_id:path}",
     dependencies=[Depends(require_reader)],
-    responses={404: {"description": "No such article"}},
+    responses={404: {"description": "No such article", "model": ErrorDetail}},
 )
-def get_article(article_id: str, service: ServiceDep) -> dict[str, Any]:
+def get_article(article_id: str, service: ServiceDep) -> StoredArticle:
     """One stored article (as in the report contract), with the story it belongs to."""
-    try:
-        article = service.article(article_id)
-    except NotFoundError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    return {**article_to_dict(article), "story": service.story_of(article.id)}
+    article = service.article(article_id)
+    return StoredArticle.model_validate(
+        {**article_to_dict(article), "story": service.story_of(article.id)}
+    )
 
 
 @router.post(
@@ -76,11 +70,14 @@ def get_article(article_id: str, service: ServiceDep) -> dict[str, Any]:
     dependencies=[Depends(require_writer)],
     openapi_extra=_UPLOAD_BODY,
     status_code=status.HTTP_201_CREATED,
+    response_model=IngestResponse,
     responses={
-        200: {"description": "Nothing new was added"},
-        401: {"description": "No or wrong bearer token"},
-        403: {"description": "Writes are disabled (no token configured)"},
-        413: {"description": "Body over the size limit"},
+        200: {"description": "Nothing new was added", "model": IngestResponse},
+        401: {"description": "No or wrong bearer token", "model": ErrorDetail},
+        403: {"description": "Writes are disabled (no token configured)", "model": ErrorDetail},
+        413: {"description": "Body over the size limit", "model": ErrorDetail},
+        415: {"description": "Neither JSON nor a form", "model": ErrorDetail},
+        422: {"description": "The body is not an upload this server takes", "model": ErrorDetail},
     },
 )
 async def add_articles(
@@ -93,22 +90,19 @@ async def add_articles(
     """
     limit = settings.web.max_articles_per_request
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    try:
-        if kind == "application/json":
-            try:
-                body = json.loads(await request.body())
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise UploadError(f"the body is not valid JSON: {exc}") from exc
-            upload = items_from_json(body, limit)
-        elif kind == "multipart/form-data":
-            upload = await _files(request, limit)
-        else:
-            raise HTTPException(
-                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-                "send application/json or multipart/form-data",
-            )
-    except UploadError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    if kind == "application/json":
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UploadError(f"the body is not valid JSON: {exc}") from exc
+        upload = items_from_json(body, limit)
+    elif kind == "multipart/form-data":
+        upload = await _files(request, limit)
+    else:
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            "send application/json or multipart/form-data",
+        )
     return await _ingest(service, upload)
 
 
@@ -120,10 +114,11 @@ class UrlRequest(BaseModel):
     "/from-url",
     dependencies=[Depends(require_writer)],
     status_code=status.HTTP_201_CREATED,
+    response_model=IngestResponse,
     responses={
-        200: {"description": "Nothing new was added"},
-        401: {"description": "No or wrong bearer token"},
-        403: {"description": "Writes are disabled (no token configured)"},
+        200: {"description": "Nothing new was added", "model": IngestResponse},
+        401: {"description": "No or wrong bearer token", "model": ErrorDetail},
+        403: {"description": "Writes are disabled (no token configured)", "model": ErrorDetail},
         422: {"description": "The URL may not or cannot be fetched"},
     },
 )
@@ -131,10 +126,7 @@ async def add_article_from_url(
     body: UrlRequest, service: ServiceDep, settings: SettingsDep
 ) -> JSONResponse:
     """Fetch one article by URL (http or https, public addresses only) and add it."""
-    try:
-        fetched = await run_in_threadpool(fetch, body.url, settings.web)
-    except FetchError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    fetched = await run_in_threadpool(fetch, body.url, settings.web)
     upload = Upload()
     items_from_fetched(fetched, upload)
     return await _ingest(service, upload)
@@ -153,16 +145,20 @@ async def _files(request: Request, limit: int) -> Upload:
 
 
 async def _ingest(service: StoryService, upload: Upload) -> JSONResponse:
+    """Ingest ``upload``: 201 with an :class:`IngestResponse` when something was added, else 200.
+
+    Answered as a plain ``JSONResponse`` (the status depends on the result).
+    """
     result, placed = await run_in_threadpool(service.ingest, upload.items)
     failures = [*upload.failures, *result.failures]
     skipped = [*upload.skipped, *result.skipped]
-    body_out = {
-        "added": result.added,
-        "unchanged": result.unchanged,
-        "placed": placed,
-        "stories": result.stories,
-        "failures": [{"input": f.input, "reason": f.reason} for f in failures],
-        "skipped": [{"input": s.input, "reason": s.reason} for s in skipped],
-    }
+    body_out = IngestResponse(
+        added=result.added,
+        unchanged=result.unchanged,
+        placed=placed,
+        stories=result.stories,
+        failures=[InputStatus(input=f.input, reason=f.reason) for f in failures],
+        skipped=[InputStatus(input=s.input, reason=s.reason) for s in skipped],
+    )
     code = status.HTTP_201_CREATED if result.added else status.HTTP_200_OK
-    return JSONResponse(body_out, status_code=code)
+    return JSONResponse(body_out.model_dump(), status_code=code)

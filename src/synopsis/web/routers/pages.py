@@ -1,4 +1,9 @@
-"""The HTML pages: story list, story, side-by-side reader, article, upload form."""
+"""The HTML pages: story list, story, side-by-side reader, article, upload form.
+
+A missing story or article raises :class:`~synopsis.errors.NotFoundError`,
+which the exception handler (:func:`..middleware.error_response`) answers with
+the HTML error page and 404.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +15,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import HTMLResponse
 
 from ...errors import NotFoundError
-from ...readers.core import READERS
-from ..app import render, static_files
+from ...readers.formats import READERS
 from ..deps import ServiceDep, SettingsDep, TokenDep, require_reader
 from ..service import StoryFilter
+from ..templating import render, static_files
 from ..views import article_page, reader_page, story_page
 
 router = APIRouter(include_in_schema=False)
 reads = [Depends(require_reader)]
-
-
-def _not_found(what: str) -> HTMLResponse:
-    return HTMLResponse(
-        render("error.html.j2", status=404, title="Not found", detail=what),
-        status_code=status.HTTP_404_NOT_FOUND,
-    )
 
 
 @router.get("/", dependencies=reads)
@@ -69,10 +67,7 @@ def story_list(
 
 @router.get("/stories/{story_id}", dependencies=reads)
 def story(story_id: str, service: ServiceDep) -> Response:
-    try:
-        data = service.story(story_id)
-    except NotFoundError:
-        return _not_found(f"No story {story_id!r}.")
+    data = service.story(story_id)
     body = service.page(
         ("story", data.id, data.version),
         lambda: render("story.html.j2", page=story_page(data), story_id=data.id),
@@ -86,10 +81,7 @@ def reader(
     service: ServiceDep,
     a: Annotated[list[str] | None, Query(max_length=500)] = None,
 ) -> Response:
-    try:
-        data = service.story(story_id)
-    except NotFoundError:
-        return _not_found(f"No story {story_id!r}.")
+    data = service.story(story_id)
     # Only ids of the story's articles, so cache keys stay few and small.
     wanted = [aid for aid in dict.fromkeys(a or []) if aid in data.sentences][:50]
     body = service.page(
@@ -101,10 +93,7 @@ def reader(
 
 @router.get("/articles/{article_id:path}", dependencies=reads)
 def article(article_id: str, service: ServiceDep) -> Response:
-    try:
-        found = service.article(article_id)
-    except NotFoundError:
-        return _not_found(f"No article {article_id!r}.")
+    found = service.article(article_id)
     story_id = service.story_of(found.id)
     title = None
     if story_id is not None:

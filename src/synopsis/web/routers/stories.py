@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response
 
-from ...errors import NotFoundError
 from ..deps import ServiceDep, SettingsDep, require_reader
+from ..schemas import ErrorDetail, StoryListItem, StoryListPage, StoryReport
 from ..service import StoryFilter
 
 router = APIRouter(prefix="/api/stories", tags=["stories"], dependencies=[Depends(require_reader)])
@@ -23,7 +23,7 @@ def list_stories(
     conflicts: Annotated[bool, Query(description="Only stories with conflicts")] = False,
     limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> StoryListPage:
     """Live stories, most recently updated first, searched and filtered.
 
     ``conflicts`` is ``null`` for a story whose report this server has not
@@ -31,18 +31,23 @@ def list_stories(
     """
     items = service.listing(StoryFilter(q.strip(), language.strip(), min_sources, conflicts))
     limit = limit or settings.web.page_size
-    return {
-        "total": len(items),
-        "offset": offset,
-        "stories": [item.to_dict() for item in items[offset : offset + limit]],
-    }
+    return StoryListPage(
+        total=len(items),
+        offset=offset,
+        stories=[
+            StoryListItem.model_validate(item.to_dict()) for item in items[offset : offset + limit]
+        ],
+    )
 
 
 @router.get(
     "/{story_id}",
     responses={
-        200: {"description": "The story's report, schema `synopsis.report/1`"},
-        404: {"description": "No such story"},
+        200: {
+            "description": "The story's report, schema `synopsis.report/1`",
+            "model": StoryReport,
+        },
+        404: {"description": "No such story", "model": ErrorDetail},
     },
 )
 def get_story(story_id: str, service: ServiceDep) -> Response:
@@ -50,8 +55,5 @@ def get_story(story_id: str, service: ServiceDep) -> Response:
 
     A story merged into another answers with the report of the live one.
     """
-    try:
-        data = service.story(story_id)
-    except NotFoundError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    data = service.story(story_id)  # a NotFoundError answers 404 (see ..middleware)
     return Response(data.report_json, media_type="application/json")

@@ -1,0 +1,90 @@
+"""Opening a store from a path or URL: one table of URL schemes, one door.
+
+:data:`BACKENDS` maps a URL scheme to the function that opens a store of that
+kind; :func:`open_store` picks the entry by the URL's scheme (lower-cased,
+any ``+driver`` suffix dropped, so ``sqlite+pysqlite://`` is ``sqlite``) and
+sends a plain file path to SQLite. A new backend is one more entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+from ..errors import StoreError
+from .base import Store
+from .sqlite import SQLiteStore
+
+__all__ = ["BACKENDS", "Opener", "open_store"]
+
+Opener = Callable[[str, bool], Store]
+"""Opens the store at a URL of its scheme; the flag is ``create`` (see :func:`open_store`)."""
+
+_POSTGRES_SCHEMES: Final = frozenset({"postgres", "postgresql"})
+
+
+def open_store(url_or_path: str | Path, *, create: bool = True) -> Store:
+    """Open the store at ``url_or_path``: a file path or a URL of a scheme in :data:`BACKENDS`.
+
+    SQLite URLs follow the SQLAlchemy convention: ``sqlite:///relative/file.db``
+    and ``sqlite:////absolute/file.db`` (three slashes, then the path), and
+    ``sqlite://`` or ``sqlite:///:memory:`` for a private in-memory store.
+    With ``create=False`` a store file that does not exist yet is a
+    :class:`StoreError` instead of a new, empty store. Any other scheme
+    raises :class:`StoreError` naming the URL (with any password masked) and
+    the supported schemes.
+    """
+    if isinstance(url_or_path, Path) or "://" not in url_or_path:
+        return _open_sqlite_file(url_or_path, create)
+    scheme = url_or_path.partition("://")[0]
+    opener = BACKENDS.get(scheme.lower().partition("+")[0])
+    if opener is None:
+        raise _unsupported(url_or_path, scheme)
+    return opener(url_or_path, create)
+
+
+def _open_sqlite(url: str, create: bool) -> Store:
+    """The SQLite store a ``sqlite://`` URL names."""
+    rest = url.partition("://")[2]
+    if rest in ("", "/"):
+        return SQLiteStore(":memory:")
+    if not rest.startswith("/"):
+        raise StoreError(
+            f"{url}: a sqlite URL needs three slashes before the path "
+            "(sqlite:///relative.db or sqlite:////absolute.db)"
+        )
+    return _open_sqlite_file(rest[1:], create)
+
+
+def _open_sqlite_file(path: str | Path, create: bool) -> SQLiteStore:
+    """The SQLite store in file ``path`` (or ``":memory:"``); a missing file only if ``create``."""
+    if not create and str(path) != ":memory:" and not Path(path).expanduser().exists():
+        raise StoreError(f"{Path(path)}: no such store (run 'synopsis ingest' first)")
+    return SQLiteStore(path)
+
+
+BACKENDS: Final[Mapping[str, Opener]] = MappingProxyType({"sqlite": _open_sqlite})
+"""The store backends by URL scheme (lower case, without ``+driver``)."""
+
+
+def _unsupported(url: str, scheme: str) -> StoreError:
+    """The error for ``url``, whose ``scheme`` has no entry in :data:`BACKENDS`."""
+    if scheme.lower().partition("+")[0] in _POSTGRES_SCHEMES:
+        reason = "PostgreSQL is not supported yet; use a SQLite file path"
+    else:
+        reason = f"unknown store URL scheme {scheme!r}; use a file path or sqlite:///"
+    supported = ", ".join(sorted(BACKENDS))
+    return StoreError(f"{_mask_password(url)}: {reason} (supported schemes: {supported})")
+
+
+def _mask_password(url: str) -> str:
+    """``url`` with the password of its user part, if any, replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, hostport = netloc.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    user = userinfo.partition(":")[0]
+    return f"{scheme}://{user}:***@{hostport}{slash}{tail}"
