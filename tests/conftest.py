@@ -1,4 +1,8 @@
-"""Shared fixtures: the packaged encoder, the demo corpus report, ../shared when present."""
+"""Shared fixtures: the packaged encoder, the demo corpus report, ../shared when present.
+
+A test that uses the real encoder (directly or through a report built with
+it) is marked ``slow`` here, so ``pytest -m "not slow"`` is the fast tier.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,14 @@ from synopsis import Pipeline, Report
 from synopsis.embed import CachedEmbedder, UseEmbedder
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ENCODER_FIXTURES = frozenset({"embedder", "demo_report", "seeds_report"})
+"""Fixtures that load the packaged encoder: a test using one is slow."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if ENCODER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -7,22 +7,8 @@ import pytest
 
 from synopsis.config import EmbedSettings
 from synopsis.embed import CachedEmbedder, Embedder, MemoryVectorCache, load_embedder
+from synopsis.embed.testing import CountingEmbedder
 from synopsis.errors import EmbedderError
-
-
-class CountingEmbedder:
-    """A deterministic stand-in that counts what it was asked to encode."""
-
-    name = "counting"
-    dim = 4
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self.seen.extend(texts)
-        rows = np.array([[len(t), t.count("a") + 1, 1, 0] for t in texts], dtype=np.float32)
-        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
 def test_cache_encodes_each_distinct_text_once() -> None:
@@ -65,6 +51,7 @@ def _packaged_onnx() -> tuple[Path, Path]:
     return Path(model.model_path()), tokenizer
 
 
+@pytest.mark.slow
 def test_onnx_encoder_chosen_by_configuration_with_a_packaged_model() -> None:
     model, tokenizer = _packaged_onnx()
     settings = EmbedSettings(model=f"onnx:{model}", tokenizer=str(tokenizer))
@@ -81,6 +68,7 @@ def test_onnx_encoder_chosen_by_configuration_with_a_packaged_model() -> None:
     assert float(close @ paraphrase) > float(close @ unrelated) + 0.3
 
 
+@pytest.mark.slow
 def test_pipeline_runs_on_another_encoder() -> None:
     import synopsis
     from synopsis.demo import corpus_path

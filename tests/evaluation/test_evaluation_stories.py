@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 
 from synopsis.config import StorySettings
+from synopsis.embed.testing import HashedWordsEmbedder
 from synopsis.errors import InputError
 from synopsis.evaluation.metrics import bcubed
 from synopsis.evaluation.stories import evaluate_stories, read_gold
-from test_stories import WordEmbedder
 
 
 def test_bcubed_known_values() -> None:
@@ -83,7 +83,9 @@ def test_evaluate_stories_scores_synopsis_beside_two_baselines(tmp_path: Path) -
             }
         )
     path = _write(tmp_path / "gold.jsonl", rows)
-    result = evaluate_stories(path, WordEmbedder(), StorySettings(term_buckets=1 << 12))
+    result = evaluate_stories(
+        path, HashedWordsEmbedder(name="words"), StorySettings(term_buckets=1 << 12)
+    )
     assert (result.articles, result.gold_stories, result.failures) == (8, 2, 0)
     methods = {s.method: s for s in result.scores}
     assert list(methods) == ["synopsis", "tfidf-average-link", "hdbscan"]

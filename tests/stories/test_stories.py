@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from synopsis.config import StorySettings
+from synopsis.embed.testing import HashedWordsEmbedder
 from synopsis.errors import ConfigError
 from synopsis.pipeline.stream import StoryStream
 from synopsis.records import Article, CopyKind, CopyLink
@@ -212,24 +213,8 @@ def test_story_settings_are_checked() -> None:
         StorySettings(candidates=0)
 
 
-class WordEmbedder:
-    """A deterministic stand-in encoder: hashed bag of lowercased words."""
-
-    name = "words"
-    dim = 64
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                rows[row, term_bucket(word, self.dim)] += 1.0
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return rows / norms
-
-
 def test_stream_places_title_only_articles_and_reports_empty_ones() -> None:
-    stream = StoryStream(WordEmbedder(), StorySettings(term_buckets=BUCKETS))
+    stream = StoryStream(HashedWordsEmbedder(name="words"), StorySettings(term_buckets=BUCKETS))
     text = "The mayor of Marrendal opened the new bridge over the Kalde river on Monday."
     result = stream.add(
         [

@@ -26,7 +26,7 @@ from synopsis.store import SQLiteStore
 from synopsis.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TOKEN = "browser-token"
 
 XSS = {

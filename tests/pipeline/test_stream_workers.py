@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -19,35 +18,14 @@ from synopsis.embed import (
     WordMemoTokenizer,
     embedder_recipe,
 )
+from synopsis.embed.testing import HashedWordsEmbedder as HashEmbedder
 from synopsis.pipeline import executors as executors_module
 from synopsis.pipeline.stream import StoryStream, StreamResult
 from synopsis.records import Article
 from synopsis.stories import StoryClusterer
-from synopsis.stories.representation import term_bucket
 
 SETTINGS = StorySettings(term_buckets=1 << 12, vector_threshold=0.5)
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
-
-
-class HashEmbedder:
-    """A deterministic stand-in encoder (hashed bag of words), picklable for workers."""
-
-    name = "hash-words"
-    dim = 64
-
-    def __init__(self, crash_on: str = "") -> None:
-        self.crash_on = crash_on
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            if self.crash_on and self.crash_on in text:
-                os._exit(3)  # a worker that dies outright, as a segfault would
-            for word in text.lower().split():
-                rows[row, term_bucket(word, self.dim)] += 1.0
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return rows / norms
 
 
 EVENTS = [
@@ -119,6 +97,7 @@ def test_workers_give_exactly_the_stories_of_one_process() -> None:
     assert snapshot(whole, [whole.add(b) for b in batches(articles, 9)]) == expected
 
 
+@pytest.mark.slow
 def test_workers_with_the_real_encoder_give_the_same_vectors_bit_for_bit() -> None:
     articles = corpus()
     encoder = UseEmbedder(threads=1, batch_size=32, word_cache=1000)
@@ -205,6 +184,7 @@ def test_word_memo_tokenizer_gives_the_ids_of_the_whole_text_search() -> None:
     assert memo.exact_chars > 1_000_000
 
 
+@pytest.mark.slow
 def test_the_word_memo_keeps_the_encoders_vectors() -> None:
     texts = [a.title or "" for a in corpus()[:8]] + [a.text for a in corpus()[:8]]
     texts += ["Un séisme a frappé l'île de Qeshm.", "地震 Qeshm", "x"]

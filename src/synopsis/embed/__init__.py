@@ -27,9 +27,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from .config import EmbedSettings
-from .errors import EmbedderError
-from .types import Matrix
+from ..config import EmbedSettings
+from ..errors import EmbedderError
+from ..types import Matrix
 
 Vectors = Matrix
 
