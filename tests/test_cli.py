@@ -99,3 +99,32 @@ def test_show_unknown_story_and_missing_db(tmp_path: Path) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("synopsis ")
+
+
+def test_the_command_line_prepares_on_every_core_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from synopsis.cli import _settings
+    from synopsis.config import Settings
+
+    monkeypatch.delenv("SYNOPSIS_PIPELINE__WORKERS", raising=False)
+    assert Settings().pipeline.workers == 1  # the library stays in one process
+    assert _settings(None).pipeline.workers == 0  # the command line: one per core
+    assert _settings(None, 1).pipeline.workers == 1
+    monkeypatch.setenv("SYNOPSIS_PIPELINE__WORKERS", "3")
+    assert _settings(None).pipeline.workers == 3
+    assert _settings(None, 2).pipeline.workers == 2
+    result = runner.invoke(app, ["digest", "-q", "--workers", "-1", "x.txt"])
+    assert result.exit_code == 2
+
+
+def test_python_dash_m_runs_the_command_line_once() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "synopsis", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.count("Usage:") == 1
+    source = (Path(__file__).resolve().parents[1] / "src/synopsis/__main__.py").read_text()
+    assert 'if __name__ == "__main__":' in source  # spawned workers import it again

@@ -10,7 +10,7 @@ import numpy as np
 from synopsis import Report
 from synopsis.compare import Comparison
 from synopsis.config import DigestSettings, Settings
-from synopsis.pipeline.stages import build_digest
+from synopsis.pipeline.stages import digest_story
 from synopsis.records import Article, ClaimGroup, Sentence, Story
 from synopsis.summary import representative
 from synopsis.text.quality import wording_artefacts as artefacts
@@ -53,13 +53,13 @@ def test_representative_prefers_clean_wording_in_the_main_language() -> None:
 def test_digest_without_ner_still_compares_figures_and_quotes() -> None:
     claim, vectors, articles = _claim()
     story = Story("s", ["spin", "es", "orig"], source_groups=[["spin", "orig"], ["es"]])
-    digest = build_digest(
+    digest = digest_story(
         story,
-        [claim],
         articles,
         vectors,
         Settings(digest=DigestSettings(summary_words=20)),
         Comparison(),
+        claims=[claim],
     )
     assert [line.text for line in digest.summary] == [articles["orig"].text]
     assert digest.entities == [] and digest.quotes == [] and digest.conflicts == []

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .closing import Closeable
 from .compare import make_comparison
 from .config import Settings
 from .copies import find_copies
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .errors import StoreError
 from .pipeline import InputItem, Pipeline, Progress
-from .pipeline.executors import Closeable
 from .pipeline.stages import digest_story
 from .readers import read_inputs
 from .records import Article, CopyLink, Failure, Skip, StoryListing

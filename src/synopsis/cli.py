@@ -6,6 +6,7 @@ stderr with its reason, the rest processed); 2 usage error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -203,9 +204,16 @@ def _report_failures(report: Report, console: Console) -> int:
     return EXIT_FAILURES if report.failures else EXIT_OK
 
 
-def _settings(summary_words: int | None) -> Settings:
+def _settings(summary_words: int | None, workers: int | None = None) -> Settings:
+    """Settings from the environment and the options.
+
+    The command line prepares large batches on every core unless told
+    otherwise (``--workers`` or ``SYNOPSIS_PIPELINE__WORKERS``).
+    """
+    if workers is None and "SYNOPSIS_PIPELINE__WORKERS" not in os.environ:
+        workers = 0
     try:
-        return Settings.from_env().with_summary_words(summary_words)
+        return Settings.from_env().with_summary_words(summary_words).with_workers(workers)
     except SynopsisError as exc:
         raise typer.BadParameter(str(exc)) from exc
 
@@ -223,6 +231,15 @@ WordsOption = Annotated[
 ]
 DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-j",
+        min=0,
+        help="Processes preparing a large batch (0: one per core, the default; 1: none).",
+    ),
+]
 
 
 @app.command()
@@ -232,10 +249,11 @@ def digest(
     output: OutputOption = None,
     summary_words: WordsOption = None,
     quiet: QuietOption = False,
+    workers: WorkersOption = None,
 ) -> None:
     """Digest articles in one shot (no database): stories with cited summaries."""
     console = _stderr()
-    pipeline = Pipeline(_settings(summary_words))
+    pipeline = Pipeline(_settings(summary_words, workers))
     with progress_bars(console, enabled=not quiet) as progress:
         report = pipeline.run([str(p) for p in paths], progress)
     _emit(render(report, fmt), output, console)
@@ -267,6 +285,7 @@ def ingest(
     paths: PathsArgument,
     db: DbOption = DEFAULT_DB,
     quiet: QuietOption = False,
+    workers: WorkersOption = None,
     window_days: Annotated[
         float | None,
         typer.Option(
@@ -280,7 +299,7 @@ def ingest(
     from .archive import Archive
 
     console = _stderr()
-    settings = _settings(None)
+    settings = _settings(None, workers)
     if window_days is not None:
         try:
             settings = replace(settings, stories=replace(settings.stories, window_days=window_days))

@@ -218,13 +218,17 @@ class PipelineSettings:
     """Where the per-article work runs (see :mod:`synopsis.pipeline.executors`).
 
     ``workers`` processes prepare articles (clean, segment, encode) in
-    chunks of ``chunk`` articles; ``0`` means one per core. A batch of fewer
-    than ``parallel_min_articles`` articles is prepared in this process,
+    chunks of ``chunk`` articles; ``1`` (the library's default) prepares
+    them in this process and ``0`` uses one process per core (the command
+    line's default). Workers are started with ``spawn``: a script that asks
+    for them must guard its entry point (``if __name__ == "__main__":``); if
+    they cannot start or die, the rest of the batch is prepared here. A batch
+    of fewer than ``parallel_min_articles`` articles is always prepared here,
     where starting workers (each loads its own encoder) would cost more than
     it saves.
     """
 
-    workers: int = 0
+    workers: int = 1
     chunk: int = 32
     parallel_min_articles: int = 96
 
@@ -289,6 +293,12 @@ class Settings:
     compare: CompareSettings = field(default_factory=CompareSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
+
+    def with_workers(self, workers: int | None) -> Settings:
+        """These settings with ``workers`` preparing processes (``None`` keeps them)."""
+        if workers is None:
+            return self
+        return replace(self, pipeline=replace(self.pipeline, workers=workers))
 
     def with_summary_words(self, words: int | None) -> Settings:
         """These settings with another summary budget (``None`` keeps it)."""

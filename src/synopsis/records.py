@@ -127,6 +127,16 @@ class AlignedPassage:
     b_text: str
     similarity: float
 
+    def to_dict(self) -> dict[str, Any]:
+        """The passage as the report and the store write it."""
+        return {
+            "a_sentence": self.a_sentence,
+            "b_sentence": self.b_sentence,
+            "a_text": self.a_text,
+            "b_text": self.b_text,
+            "similarity": self.similarity,
+        }
+
 
 class QualityKind(StrEnum):
     """What lowers the quality of an article's wording."""

@@ -7,7 +7,9 @@ story wherever a report is asked for.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import threading
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -52,17 +54,42 @@ def test_a_small_batch_is_prepared_here(monkeypatch: pytest.MonkeyPatch) -> None
     assert report.digests
 
 
+class UnpicklableEmbedder(HashedWordsEmbedder):
+    """An encoder holding a lock: it cannot be sent to a worker process."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=256)
+        self.lock = threading.Lock()
+
+
+def test_an_encoder_that_cannot_go_to_workers_runs_here() -> None:
+    many = settings(workers=2, parallel_min_articles=1)
+    report = Pipeline(many, UnpicklableEmbedder()).run([corpus_path()])
+    assert report.to_dict() == run(settings(workers=1)).to_dict()
+
+
 def test_a_bad_article_in_a_worker_is_a_failure_and_the_rest_go_on(tmp_path: Path) -> None:
     good = "The harbour of Marrendal reopened on Monday after the storm damaged its piers."
     (tmp_path / "a.txt").write_text(f"Harbour reopens\n\n{good}\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text(f"Harbour reopens again\n\n{good} Ships came back.\n")
-    (tmp_path / "empty.txt").write_text("Only a title\n\n", encoding="utf-8")
+    (tmp_path / "tags.txt").write_text("Harbour news\n\n#breaking #news #world #today #port\n")
     report = Pipeline(
         settings(workers=2, chunk=1, parallel_min_articles=1), HashedWordsEmbedder()
     ).run([tmp_path])
     assert len(report.articles) == 2
     reasons = {Path(f.input).name: f.reason for f in report.failures}
-    assert set(reasons) == {"empty.txt"}
+    assert reasons == {"tags.txt": "no article text left after cleaning"}
+
+
+def test_workers_that_die_leave_the_rest_to_this_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    crashing = HashedWordsEmbedder(dim=256, crash_on="Aurelia Star")  # kills its worker
+    many = settings(workers=2, chunk=4, parallel_min_articles=1)
+    with caplog.at_level(logging.WARNING, logger="synopsis.pipeline.batch"):
+        report = Pipeline(many, crashing).run([corpus_path()])
+    assert "worker processes failed" in caplog.text
+    assert report.to_dict() == run(settings(workers=1)).to_dict()
 
 
 def test_archive_ingest_on_workers_gives_the_stories_of_one_process(tmp_path: Path) -> None:

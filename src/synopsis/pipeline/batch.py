@@ -9,7 +9,10 @@ knows nothing of storage, the CLI or the web.
 
 from __future__ import annotations
 
+import logging
+import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from os import PathLike
@@ -31,6 +34,8 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a run advances."""
 
 InputItem = str | PathLike[str] | Mapping[str, Any]
+
+logger = logging.getLogger(__name__)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -124,22 +129,37 @@ class Pipeline:
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
         executor, owned = self._executor_for(len(articles))
         batch = PreparedBatch()
-        done = 0
+        taken = 0
+        here = isinstance(executor, InProcess)
         try:
-            for chunk, part in zip(chunks, executor.map(step, chunks), strict=True):
-                batch.extend(part)
-                if not isinstance(executor, InProcess):
-                    # vectors made elsewhere: keep them, as encoding here would have
-                    self.embedder.remember(part.encoded, stack(part.encoded_vectors, self.dim))
-                done += len(chunk)
-                progress("clean", done, len(articles))
-                progress("embed", done, len(articles))
+            try:
+                for part in executor.map(step, chunks):
+                    self._take(batch, part, here, progress, len(articles))
+                    taken += 1
+            except BrokenExecutor as exc:
+                if here:
+                    raise
+                # Nothing is lost: what the workers did not hand back is prepared here.
+                logger.warning("worker processes failed (%s); preparing the rest here", exc)
+                for part in InProcess(self.embedder).map(step, chunks[taken:]):
+                    self._take(batch, part, True, progress, len(articles))
         finally:
             if owned:
                 executor.close()
         return Prepared(
             batch.articles, batch.sentence_vectors, batch.document_vectors, batch.failures
         )
+
+    def _take(
+        self, batch: PreparedBatch, part: PreparedBatch, here: bool, progress: Progress, total: int
+    ) -> None:
+        """Add one prepared chunk to ``batch`` (``here``: prepared in this process)."""
+        batch.extend(part)
+        if not here:  # vectors made elsewhere: keep them, as encoding here would have
+            self.embedder.remember(part.encoded, stack(part.encoded_vectors, self.dim))
+        done = len(batch.articles) + len(batch.failures)
+        progress("clean", done, total)
+        progress("embed", done, total)
 
     @property
     def dim(self) -> int:
@@ -152,7 +172,9 @@ class Pipeline:
         settings = self.settings.pipeline
         workers = settings.workers or default_workers()
         if workers > 1 and articles >= settings.parallel_min_articles:
-            return WorkerPool(workers, embedder_recipe(self.embedder, threads=1)), True
+            recipe = embedder_recipe(self.embedder, threads=1)
+            if _picklable(recipe):  # else the encoder cannot be rebuilt in a worker
+                return WorkerPool(workers, recipe), True
         return InProcess(self.embedder), True
 
     def digest_stories(
@@ -177,6 +199,14 @@ class Pipeline:
             )
         )
         return digests
+
+
+def _picklable(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:  # pickle raises many kinds: any of them means "not here"
+        return False
+    return True
 
 
 def _reading_progress(progress: Progress) -> Callable[[str], None]:

@@ -22,9 +22,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from ..closing import Closeable
 from ..embed import Embedder
 from ..records import Article
 
@@ -40,24 +40,6 @@ class Executor(Protocol):
     def map(self, step: Step[R], chunks: Iterable[Sequence[Article]]) -> Iterator[R]: ...
 
     def close(self) -> None: ...
-
-
-class Closeable:
-    """Context-manager methods for anything that must be closed: ``with X(...) as x:``."""
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class InProcess(Closeable):
@@ -185,4 +167,4 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["Closeable", "Executor", "InProcess", "Step", "WorkerPool", "default_workers"]
+__all__ = ["Executor", "InProcess", "Step", "WorkerPool", "default_workers"]

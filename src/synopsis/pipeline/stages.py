@@ -124,31 +124,18 @@ def digest_story(
     settings: Settings,
     comparison: Comparison | None,
     *,
+    claims: Sequence[ClaimGroup] | None = None,
     rank_all: bool = False,
 ) -> Digest:
     """The cited digest of ``story``: its claims aligned, summarised and compared.
 
     ``articles`` and ``sentence_vectors`` hold (at least) the story's prepared
-    articles. Without a ``comparison`` the digest has its claims, summary
-    and facts only; ``rank_all`` also fills ``Digest.ranking``.
+    articles; ``claims`` are aligned here unless given. Without a
+    ``comparison`` the digest has its claims, summary and facts only;
+    ``rank_all`` also fills ``Digest.ranking``.
     """
-    claims = align_claims(story, articles, sentence_vectors, settings.align)
-    return build_digest(
-        story, claims, articles, sentence_vectors, settings, comparison, rank_all=rank_all
-    )
-
-
-def build_digest(
-    story: Story,
-    claims: Sequence[ClaimGroup],
-    articles: Mapping[str, Article],
-    sentence_vectors: Mapping[str, Matrix],
-    settings: Settings,
-    comparison: Comparison | None,
-    *,
-    rank_all: bool = False,
-) -> Digest:
-    """The digest of ``story`` from its claim groups (the summary, then the comparison)."""
+    if claims is None:
+        claims = align_claims(story, articles, sentence_vectors, settings.align)
     summary = summarize(
         story, claims, articles, sentence_vectors, settings.digest, rank_all=rank_all
     )
@@ -180,7 +167,6 @@ def stack(rows: Sequence[Matrix], dim: int) -> Matrix:
 
 __all__ = [
     "PreparedBatch",
-    "build_digest",
     "digest_story",
     "embed_article",
     "prepare_article",

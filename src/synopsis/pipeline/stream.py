@@ -31,6 +31,7 @@ from functools import partial
 
 import numpy as np
 
+from ..closing import Closeable
 from ..config import StorySettings
 from ..embed import Embedder, Vectors, embedder_recipe
 from ..records import Article, Failure
@@ -38,7 +39,7 @@ from ..stories import assign_articles
 from ..stories.clusterer import StoryClusterer
 from ..stories.representation import article_terms, signal_texts, title_lead_vector
 from ..types import Vector
-from .executors import Closeable, Executor, InProcess, WorkerPool
+from .executors import Executor, InProcess, WorkerPool
 from .stages import prepare_articles, stack
 
 DEFAULT_CHUNK = 64

@@ -105,16 +105,7 @@ def copy_to_dict(link: CopyLink) -> dict[str, Any]:
         "kind": str(link.kind),
         "score": round(link.score, 4),
         "origin": link.origin,
-        "evidence": [
-            {
-                "a_sentence": p.a_sentence,
-                "b_sentence": p.b_sentence,
-                "a_text": p.a_text,
-                "b_text": p.b_text,
-                "similarity": p.similarity,
-            }
-            for p in link.evidence
-        ],
+        "evidence": [p.to_dict() for p in link.evidence],
     }
 
 

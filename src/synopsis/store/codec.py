@@ -210,16 +210,7 @@ def copy_link_values(link: CopyLink) -> CopyRow:
         kind = CopyKind(link.kind).value
     except ValueError:
         raise StoreError(f"copy link {link.a!r}-{link.b!r}: unknown kind {link.kind!r}") from None
-    evidence = [
-        {
-            "a_sentence": p.a_sentence,
-            "b_sentence": p.b_sentence,
-            "a_text": p.a_text,
-            "b_text": p.b_text,
-            "similarity": p.similarity,
-        }
-        for p in link.evidence
-    ]
+    evidence = [p.to_dict() for p in link.evidence]
     return (
         link.a,
         link.b,

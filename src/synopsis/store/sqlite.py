@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Siz
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
+from ..closing import Closeable
 from ..errors import NotFoundError, SchemaError, StoreError
 from ..records import Article, CopyLink
 from .base import AddResult, StoryRow
@@ -66,7 +66,7 @@ _CHUNK: Final = 500  # ids per ``IN (...)`` query, well under SQLite's variable 
 _PAGE: Final = 200  # articles per page in iter_articles
 
 
-class SQLiteStore:
+class SQLiteStore(Closeable):
     """The article store in one SQLite file (see the module docstring).
 
     ``path`` is the database file (created if missing; its directory must
@@ -220,17 +220,6 @@ class SQLiteStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:

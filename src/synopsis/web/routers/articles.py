@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -52,6 +53,14 @@ _UPLOAD_BODY = {
 }
 
 
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Nothing new was added", "model": IngestResponse},
+    401: {"description": "No or wrong bearer token", "model": ErrorDetail},
+    403: {"description": "Writes are disabled (no token configured)", "model": ErrorDetail},
+}
+"""What every write answers besides its own errors."""
+
+
 @router.get(
     "/{article_id:path}",
     dependencies=[Depends(require_reader)],
@@ -72,9 +81,7 @@ def get_article(article_id: str, service: ServiceDep) -> StoredArticle:
     status_code=status.HTTP_201_CREATED,
     response_model=IngestResponse,
     responses={
-        200: {"description": "Nothing new was added", "model": IngestResponse},
-        401: {"description": "No or wrong bearer token", "model": ErrorDetail},
-        403: {"description": "Writes are disabled (no token configured)", "model": ErrorDetail},
+        **_WRITE_RESPONSES,
         413: {"description": "Body over the size limit", "model": ErrorDetail},
         415: {"description": "Neither JSON nor a form", "model": ErrorDetail},
         422: {"description": "The body is not an upload this server takes", "model": ErrorDetail},
@@ -116,9 +123,7 @@ class UrlRequest(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=IngestResponse,
     responses={
-        200: {"description": "Nothing new was added", "model": IngestResponse},
-        401: {"description": "No or wrong bearer token", "model": ErrorDetail},
-        403: {"description": "Writes are disabled (no token configured)", "model": ErrorDetail},
+        **_WRITE_RESPONSES,
         422: {"description": "The URL may not or cannot be fetched"},
     },
 )
