@@ -18,12 +18,14 @@ from .embed import Embedder, load_embedder
 from .errors import (
     ConfigError,
     EmbedderError,
+    FetchError,
     InputError,
     NotFoundError,
     SchemaError,
     StoreError,
     SynopsisError,
     UnsupportedInputError,
+    UploadError,
 )
 from .pipeline import Pipeline
 from .records import (
@@ -73,6 +75,7 @@ __all__ = [
     "Entity",
     "Fact",
     "Failure",
+    "FetchError",
     "Figure",
     "InputError",
     "Mention",
@@ -95,6 +98,7 @@ __all__ = [
     "SynopsisError",
     "UniqueDetail",
     "UnsupportedInputError",
+    "UploadError",
     "__version__",
     "digest",
     "load_embedder",
