@@ -36,13 +36,18 @@ def export(rev: str, target: Path) -> Path:
     return target / "src"
 
 
-def command(src: Path, paths: list[str]) -> list[str]:
+def cli_command(src: Path, args: list[str]) -> list[str]:
+    """``synopsis ARGS`` run from the source tree ``src`` in a fresh interpreter."""
     run = (
         f"import sys; sys.path.insert(0, {str(src)!r}); "
         "sys.argv = ['synopsis', *sys.argv[1:]]; "
         "from synopsis.cli import main; main()"
     )
-    return [sys.executable, "-c", run, "digest", "--format", "json", "-q", *paths]
+    return [sys.executable, "-c", run, *args]
+
+
+def command(src: Path, paths: list[str]) -> list[str]:
+    return cli_command(src, ["digest", "--format", "json", "-q", *paths])
 
 
 def main() -> None:

@@ -19,24 +19,14 @@ import resource
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from digest_against_head import export
+from digest_against_head import cli_command, export
 
 ROOT = Path(__file__).resolve().parents[1]
 ECB = ROOT.parent / "shared" / "data" / "ecbplus-dev.jsonl"
-
-
-def command(src: Path, paths: list[str], db: Path) -> list[str]:
-    run = (
-        f"import sys; sys.path.insert(0, {str(src)!r}); "
-        "sys.argv = ['synopsis', *sys.argv[1:]]; "
-        "from synopsis.cli import main; main()"
-    )
-    return [sys.executable, "-c", run, "ingest", *paths, "--db", str(db), "-q"]
 
 
 def run(src: Path, paths: list[str], folder: Path, name: str) -> tuple[float, float, Path]:
@@ -44,7 +34,9 @@ def run(src: Path, paths: list[str], folder: Path, name: str) -> tuple[float, fl
     db = folder / f"{name}-{time.monotonic_ns()}.db"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command(src, paths, db), capture_output=True, text=True)
+    done = subprocess.run(
+        cli_command(src, ["ingest", *paths, "--db", str(db), "-q"]), capture_output=True, text=True
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):

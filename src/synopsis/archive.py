@@ -74,8 +74,11 @@ class Archive(Closeable):
         create: bool = True,
         embedder: Embedder | None = None,
     ) -> Archive:
-        """The archive over the store at ``path`` (a file path or a store URL, see
-        :func:`~synopsis.store.open_store`); ``create=False`` refuses a missing store."""
+        """The archive over the store at ``path``: a file path or a store URL.
+
+        See :func:`~synopsis.store.open_store`; ``create=False`` refuses a
+        store that does not exist yet.
+        """
         return cls(open_store(path, create=create), settings, embedder)
 
     def close(self) -> None:
