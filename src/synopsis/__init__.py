@@ -12,6 +12,7 @@ private and may change.
 
 from __future__ import annotations
 
+from .align import ClaimScorer
 from .api import digest
 from .config import Settings
 from .embed import Embedder, load_embedder
@@ -62,6 +63,7 @@ __all__ = [
     "SCHEMA",
     "Article",
     "Citation",
+    "ClaimScorer",
     "CitedLine",
     "ClaimGroup",
     "ConfigError",

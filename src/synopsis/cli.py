@@ -92,6 +92,46 @@ def eval_stories(
     Console().print(table)
 
 
+@eval_app.command("claims")
+def eval_claims(
+    path: Annotated[Path, typer.Argument(help="JSON lines of sentence pairs: s1, s2, label.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not a table.")] = False,
+) -> None:
+    """Accuracy, P, R, F1 of the same-claim scorer beside USE and TF-IDF cosine baselines."""
+    import json
+
+    from .embed import load_embedder
+    from .evaluation.claims import evaluate_claims, read_pairs
+
+    console = Console(stderr=True)
+    settings = _settings(None)
+    try:
+        pairs = read_pairs(path)
+        result = evaluate_claims(pairs, load_embedder(settings.embed), settings.claims)
+    except SynopsisError as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    table = Table(title=f"Same claim? {result.pairs} sentence pairs, {result.positives} positive")
+    for column in ("system", "accuracy", "precision", "recall", "F1", "pairs/s", "threshold"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    rows = [("synopsis", result.synopsis), *result.baselines.items()]
+    for name, scores in rows:
+        table.add_row(
+            name,
+            f"{scores.accuracy:.3f}",
+            f"{scores.precision:.3f}",
+            f"{scores.recall:.3f}",
+            f"{scores.f1:.3f}",
+            f"{scores.pairs_per_second:.0f}",
+            "configured" if scores.threshold is None else f"{scores.threshold:.3f} (best on file)",
+        )
+    Console().print(table)
+    console.print("Baseline thresholds are the best on this file; synopsis's are configured.")
+
+
 @eval_app.command("summary")
 def eval_summary(
     path: Annotated[Path, typer.Argument(help="NeuS-style JSON lines: articles + reference.")],

@@ -166,6 +166,44 @@ class AlignSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimSettings:
+    """The "same claim" scorer (:class:`synopsis.align.scorer.ClaimScorer`).
+
+    ``weights`` and ``bias`` are a logistic model over the scorer's features
+    (``synopsis.align.scorer.FEATURES``), fitted with
+    ``python benchmarks/fit_claims.py`` on ../shared/data/msrp-train.jsonl
+    (4,045 news sentence pairs, labelled paraphrase or not) with the default
+    encoder. ``same_claim`` is the decision threshold for "the two state one
+    claim" (MSRP's equivalence). Sentences in different languages are judged
+    by their cosine: 0.5 at ``cross_lingual_cosine``.
+    """
+
+    # Fitted on msrp-train.jsonl (benchmarks/fit_claims.py; 5-fold cross-validated
+    # accuracy 0.734, F1 0.819): cosine, word overlap, word Jaccard, rarity-weighted
+    # overlap, name overlap, names missing, numbers agree, numbers differ, negation
+    # differs, length ratio.
+    weights: tuple[float, ...] = (
+        5.7214,
+        -1.4737,
+        2.5439,
+        0.8731,
+        -0.3201,
+        0.2979,
+        -0.2505,
+        -0.8536,
+        -0.9879,
+        0.5104,
+    )
+    bias: float = -4.4532
+    same_claim: float = 0.5
+    cross_lingual_cosine: float = 0.72
+
+    def __post_init__(self) -> None:
+        _check_fraction("claims.same_claim", self.same_claim)
+        _check_fraction("claims.cross_lingual_cosine", self.cross_lingual_cosine)
+
+
+@dataclass(frozen=True, slots=True)
 class DigestSettings:
     """The summary and facts of a digest."""
 
@@ -288,6 +326,7 @@ class Settings:
     copies: CopySettings = field(default_factory=CopySettings)
     stories: StorySettings = field(default_factory=StorySettings)
     align: AlignSettings = field(default_factory=AlignSettings)
+    claims: ClaimSettings = field(default_factory=ClaimSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     quotes: QuoteSettings = field(default_factory=QuoteSettings)
     compare: CompareSettings = field(default_factory=CompareSettings)

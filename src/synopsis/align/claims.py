@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .config import AlignSettings
-from .records import Article, ClaimGroup, Sentence, Story
-from .types import Matrix as Matrix
+from ..config import AlignSettings
+from ..records import Article, ClaimGroup, Sentence, Story
+from ..types import Matrix as Matrix
 
 
 def claim_sentences(article: Article, settings: AlignSettings) -> list[Sentence]:
