@@ -49,7 +49,7 @@ def test_cited_lines_share_the_five_base_fields_in_order() -> None:
     assert field_names(CitedLine) == BASE_FIELDS
     assert field_names(UniqueDetail) == BASE_FIELDS
     for cls in (SummaryLine, Fact):
-        assert field_names(cls) == [*BASE_FIELDS, "independent_support"]
+        assert field_names(cls) == [*BASE_FIELDS, "independent_support", "speaker"]
     for cls in (SummaryLine, Fact, UniqueDetail):
         assert issubclass(cls, CitedLine)
         assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
@@ -98,12 +98,15 @@ def test_cited_lines_serialise_to_the_contract_shape() -> None:
         "citations": ["a1", "b2"],
         "independent_support": 2,
         "evidence": evidence,
+        "speaker": None,
     }
     # Key order is part of the bytes of the JSON contract.
     assert json.dumps(line_to_dict(line)) == json.dumps(expected_line)
     assert json.dumps(line_to_dict(Fact.from_line(line))) == json.dumps(expected_line)
     detail = UniqueDetail.from_line(line)
-    expected_detail = {k: v for k, v in expected_line.items() if k != "independent_support"}
+    expected_detail = {
+        k: v for k, v in expected_line.items() if k not in ("independent_support", "speaker")
+    }
     assert json.dumps(line_to_dict(detail)) == json.dumps(expected_detail)
     digest = Digest(
         story=Story(id="s1", article_ids=["a1", "b2"]),

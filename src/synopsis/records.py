@@ -216,16 +216,25 @@ class CitedLine:
 
 @dataclass(frozen=True, slots=True)
 class SummaryLine(CitedLine):
-    """One line of a story summary, with how many independent sources state it."""
+    """One line of a story summary, with how many independent sources state it.
+
+    ``speaker`` names who speaks, or whom the subject pronoun means, where
+    the sentence itself does not ("…,” he said."; "He also warned …").
+    """
 
     independent_support: int
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Fact(CitedLine):
-    """A claim stated by more than one article, with its independent support."""
+    """A claim stated by more than one article, with its independent support.
+
+    ``speaker`` as for :class:`SummaryLine`.
+    """
 
     independent_support: int
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

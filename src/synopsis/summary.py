@@ -23,7 +23,7 @@ from .records import (
     Story,
     SummaryLine,
 )
-from .text.quality import wording_artefacts
+from .text.quality import loaded_labels, wording_artefacts
 from .types import Matrix
 
 _CENTRALITY_WEIGHT = 0.5
@@ -178,16 +178,18 @@ def representative(
     """The wording that shows the claim.
 
     The cleanest sentence in the story's main language (no spinner or
-    translation artefacts), then the one closest to the group's centroid, then
-    the earliest article (the likely origin).
+    translation artefacts), then the most neutral (no loaded labels such as
+    "the dictator"), then the one closest to the group's centroid, then the
+    earliest article (the likely origin).
     """
 
-    def key(s: Sentence) -> tuple[bool, int, float, int]:
+    def key(s: Sentence) -> tuple[bool, int, int, float, int]:
         article = articles.get(s.article_id) if articles is not None else None
         in_language = article is None or language is None or article.language == language
         return (
             in_language,
             -wording_artefacts(s.text),
+            -loaded_labels(s.text),
             round(float(sentence_vectors[s.article_id][s.index] @ centroid), 4),
             -order.get(s.article_id, 0),
         )

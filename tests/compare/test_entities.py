@@ -11,7 +11,7 @@ from synopsis.compare.entities import (
     find_entities,
     name_key,
 )
-from synopsis.records import Article, Story
+from synopsis.records import Article, Entity, Story
 from synopsis.text.segment import segment
 
 
@@ -85,3 +85,34 @@ def test_recognizer_caches_by_content() -> None:
     first = recognizer.spans(["Petra Lindqvist spoke in Marrendal."])
     again = recognizer.spans(["Petra Lindqvist spoke in Marrendal."])
     assert first == again and len(recognizer._cache) == 1
+
+
+def test_a_shared_surname_goes_to_the_person_named_most() -> None:
+    from synopsis.compare.entities import NameIndex, PlacedMention
+
+    def person(entity_id: str, name: str) -> Entity:
+        return Entity(entity_id, name, "person", (), ())
+
+    def named(entity: str | None, at: int, *candidates: str) -> PlacedMention:
+        return PlacedMention(at, at + 3, entity, "person", candidates)
+
+    index = NameIndex(
+        entities=[person("yi", "Wang Yi"), person("xh", "Wang Xiaohong")],
+        by_key={},
+        placed={
+            "a": [named("yi", 0), named("xh", 10), named(None, 20, "yi", "xh")],
+            "b": [named("yi", 0), named("yi", 30)],
+            "c": [named("xh", 0), named("yi", 5), named("xh", 9)],
+        },
+        titles={},
+    )
+    assert index.most_named("a", ["yi", "xh"]) == "yi"  # a tie here; the story names Wang Yi more
+    assert index.most_named("c", ["yi", "xh"]) == "xh"  # this article names Wang Xiaohong more
+    assert index.resolve("he", "a", 40) == ("yi", ())
+    even = NameIndex(
+        entities=index.entities,
+        by_key={},
+        placed={"a": [named("yi", 0), named("xh", 10)]},
+        titles={},
+    )
+    assert even.most_named("a", ["yi", "xh"]) is None  # left ambiguous

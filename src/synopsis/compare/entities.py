@@ -208,8 +208,31 @@ class NameIndex:
                 if len(group) == 1:
                     return group[0].id, ()
                 if group:
+                    salient = self.most_named(article_id, [e.id for e in group])
+                    if salient is not None:
+                        return salient, ()
                     return None, tuple(e.id for e in group)
         return None, ()
+
+    def most_named(self, article_id: str, people: Sequence[str]) -> str | None:
+        """Of ``people``, the one named most often: in ``article_id``, else in the story.
+
+        "Wang" in a story about the foreign minister Wang Yi that names the
+        security minister Wang Xiaohong once is Wang Yi; an even count in the
+        article falls back to the whole story, and an even count there is a tie.
+        """
+        for mentions in (self.placed.get(article_id, []), self._all_mentions()):
+            counts = {person: 0 for person in people}
+            for mention in mentions:
+                if mention.entity in counts:
+                    counts[mention.entity] += 1
+            ranked = sorted(counts.values(), reverse=True)
+            if ranked and ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
+                return max(counts, key=lambda person: counts[person])
+        return None
+
+    def _all_mentions(self) -> list[PlacedMention]:
+        return [mention for placed in self.placed.values() for mention in placed]
 
     def _antecedent(self, article_id: str, position: int) -> tuple[str | None, tuple[str, ...]]:
         """The person a pronoun at ``position`` refers to: the last one named as a subject."""
@@ -219,6 +242,10 @@ class NameIndex:
                 continue
             if _OBJECT_BEFORE.search(text[max(0, mention.start - 12) : mention.start]):
                 continue  # "Wang told Blinken": Blinken is spoken to, not speaking
+            if mention.entity is None and mention.candidates:
+                salient = self.most_named(article_id, mention.candidates)
+                if salient is not None:
+                    return salient, ()
             return mention.entity, mention.candidates
         return None, ()
 

@@ -9,8 +9,10 @@ and details only one source group reports (:mod:`.unique`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from ..records import (
     ClaimGroup,
     Conflict,
     Entity,
+    Fact,
     Figure,
     Quote,
     QuoteGroup,
@@ -34,6 +37,8 @@ from .entities import EntityRecognizer, NameIndex, find_entities
 from .figures import extract_figures
 from .quotes import extract_quotes, group_quotes
 from .unique import unique_details
+
+L = TypeVar("L", SummaryLine, Fact)
 
 
 @dataclass(slots=True)
@@ -65,6 +70,15 @@ class SourceComparison:
     figures: list[Figure] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unique: list[UniqueDetail] = field(default_factory=list)
+    speakers: dict[tuple[str, int], str] = field(default_factory=dict)
+    """Who speaks in, or whom the subject pronoun of, a sentence means: by (article, sentence)."""
+
+    def attributed(self, line: L) -> L:
+        """``line`` naming its speaker, where its words leave the speaker to a pronoun."""
+        if not needs_speaker(line.text):
+            return line
+        speaker = self.speakers.get((line.article, line.sentence))
+        return replace(line, speaker=speaker) if speaker else line
 
 
 def compare_sources(
@@ -89,6 +103,8 @@ def compare_sources(
     for article_id in story.article_ids:
         quotes.extend(extract_quotes(articles[article_id], names, comparison.quotes))
     result.quotes = group_quotes(story, quotes, comparison.encode, comparison.quotes, names)
+    if names is not None:
+        result.speakers = _speakers(story, articles, quotes, names)
     stated: dict[tuple[str, int], list[Figure]] = {}
     for article_id in story.article_ids:
         article = articles[article_id]
@@ -130,6 +146,40 @@ def compare_sources(
     return result
 
 
+_SAID = re.compile(
+    r"[”\"’'],?\s+(?:he|she|they)\s+(?:said|asked|added|says|asks|adds|told\s+\w+|warned|"
+    r"stressed|insisted|noted)\W*$",
+    re.IGNORECASE,
+)
+_PRONOUN_SUBJECT = re.compile(r"^(?:[“\"‘']?)(He|She)\b")
+
+
+def needs_speaker(text: str) -> bool:
+    """True for a sentence that leaves its speaker to a pronoun: "…,” he said." or "He …"."""
+    return bool(_SAID.search(text) or _PRONOUN_SUBJECT.match(text))
+
+
+def _speakers(
+    story: Story, articles: Mapping[str, Article], quotes: Sequence[Quote], names: NameIndex
+) -> dict[tuple[str, int], str]:
+    """The speaker each quote is credited to, and whom each "He …"/"She …" sentence means."""
+    found: dict[tuple[str, int], str] = {}
+    for quote in quotes:
+        if quote.speaker_entity is not None:
+            found.setdefault(
+                (quote.article, quote.sentence), names.entity(quote.speaker_entity).name
+            )
+    for article_id in story.article_ids:
+        for sentence in articles[article_id].sentences:
+            match = _PRONOUN_SUBJECT.match(sentence.text)
+            if match is None or (article_id, sentence.index) in found:
+                continue
+            entity, _ = names.resolve(match.group(1), article_id, sentence.start)
+            if entity is not None:
+                found[(article_id, sentence.index)] = names.entity(entity).name
+    return found
+
+
 def _nearest_elsewhere(
     story: Story, claims: Sequence[ClaimGroup], sentence_vectors: Mapping[str, Matrix]
 ) -> dict[str, float]:
@@ -158,4 +208,4 @@ def _nearest_elsewhere(
     return nearest
 
 
-__all__ = ["Comparison", "SourceComparison", "compare_sources", "make_comparison"]
+__all__ = ["Comparison", "SourceComparison", "compare_sources", "make_comparison", "needs_speaker"]

@@ -150,6 +150,8 @@ def digest_story(
         found = compare_sources(
             story, claims, articles, sentence_vectors, summary.shown, comparison
         )
+        digest.summary = [found.attributed(line) for line in digest.summary]
+        digest.facts = [found.attributed(line) for line in digest.facts]
         digest.quotes = found.quotes
         digest.entities = found.entities
         digest.figures = found.figures

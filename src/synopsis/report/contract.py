@@ -116,8 +116,9 @@ def _evidence(evidence: tuple[Citation, ...]) -> list[dict[str, Any]]:
 def line_to_dict(line: CitedLine) -> dict[str, Any]:
     """A summary line, a fact or a unique detail: one cited-sentence shape in the contract.
 
-    ``independent_support`` (between ``citations`` and ``evidence``) is there
-    for the lines that have it: summary lines and facts, not unique details.
+    ``independent_support`` (between ``citations`` and ``evidence``) and
+    ``speaker`` (last) are there for the lines that have them: summary lines
+    and facts, not unique details.
     """
     shape: dict[str, Any] = {
         "text": line.text,
@@ -128,6 +129,8 @@ def line_to_dict(line: CitedLine) -> dict[str, Any]:
     if isinstance(line, SummaryLine | Fact):
         shape["independent_support"] = line.independent_support
     shape["evidence"] = _evidence(line.evidence)
+    if isinstance(line, SummaryLine | Fact):
+        shape["speaker"] = line.speaker
     return shape
 
 

@@ -78,6 +78,7 @@ class LineView:
     refs: list[Ref]
     evidence: list[EvidenceView]
     independent_support: int
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class FactView:
     text: str
     refs: list[Ref]
     independent_support: int
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +319,12 @@ def _line_view(
         refs=numbering.refs(line.get("citations", [])),
         evidence=evidence,
         independent_support=int(line.get("independent_support", 0)),
+        speaker=_optional_text(line.get("speaker")),
     )
+
+
+def _optional_text(value: Any) -> str | None:
+    return str(value) if value else None
 
 
 def _copy_note(link: Mapping[str, Any], this: str, numbering: _Numbering) -> CopyNote:
@@ -578,6 +585,7 @@ def story_view(
                 text=str(fact.get("text", "")),
                 refs=numbering.refs(fact.get("citations", [])),
                 independent_support=int(fact.get("independent_support", 0)),
+                speaker=_optional_text(fact.get("speaker")),
             )
             for fact in story.get("facts", [])
         ],

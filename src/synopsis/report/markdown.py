@@ -35,6 +35,12 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
+def _speaker(line: Mapping[str, Any]) -> str:
+    """ " — Wang Yi" after a line that leaves its speaker to a pronoun."""
+    speaker = line.get("speaker")
+    return f" — {escape(str(speaker))}" if speaker else ""
+
+
 def render_markdown(data: Mapping[str, Any]) -> str:
     """The report (its ``synopsis.report/1`` dict) as Markdown."""
     articles = {a["id"]: a for a in data["articles"]}
@@ -77,13 +83,14 @@ def _story(
     ]
     for line in story["summary"]:
         cites = "".join(f"[{marker[a]}]" for a in line["citations"])
-        lines.append(f"- {escape(line['text'])} {cites}")
+        lines.append(f"- {escape(line['text'])}{_speaker(line)} {cites}")
     lines.append("")
     if story["facts"]:
         lines.extend(["### Facts", "", "| fact | sources | independent |", "|---|---|---|"])
         for fact in story["facts"]:
             cites = " ".join(f"[{marker[a]}]" for a in fact["citations"])
-            lines.append(f"| {escape(fact['text'])} | {cites} | {fact['independent_support']} |")
+            text = escape(fact["text"]) + _speaker(fact)
+            lines.append(f"| {text} | {cites} | {fact['independent_support']} |")
         lines.append("")
     lines.extend(_comparison(story, marker))
     lines.extend(["### Sources", ""])

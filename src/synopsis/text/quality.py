@@ -112,6 +112,22 @@ def wording_artefacts(text: str) -> int:
     return len(_WORDING.findall(text))
 
 
+_LOADED = re.compile(
+    r"\b(?:dictators?|despots?|tyrants?|regimes?|thugs?|warmongers?|puppets?|butchers?|"
+    r"strongmen|strongman|so-called|mouthpieces?)\b",
+    re.IGNORECASE,
+)
+
+
+def loaded_labels(text: str) -> int:
+    """How many loaded labels ``text`` uses for its people or governments ("the dictator").
+
+    A wording of a claim without them ("Chinese President Xi Jinping") is the
+    neutral one to show.
+    """
+    return len(_LOADED.findall(text))
+
+
 def _snippets(text: str, matches: Iterable[re.Match[str]]) -> list[str]:
     out: list[str] = []
     for match in matches:
@@ -126,6 +142,7 @@ def _snippets(text: str, matches: Iterable[re.Match[str]]) -> list[str]:
 __all__ = [
     "artefact_count",
     "assess",
+    "loaded_labels",
     "run_together_words",
     "spinner_artefacts",
     "translation_artefacts",

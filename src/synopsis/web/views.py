@@ -1,7 +1,7 @@
 """View records for the web pages, built from a story's cached report.
 
 The story page reuses the HTML report's view of a story
-(:func:`synopsis.render.html.story_view`: citation numbering, evidence, copy
+(:func:`synopsis.report.html.story_view`: citation numbering, evidence, copy
 graph geometry, quotes/entities/figures/unique and conflicts); this module adds
 what only the web shows: a coverage timeline, sections the report gained that
 no template knows yet, the side-by-side reader and the article page.
