@@ -2,10 +2,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import synopsis.archive as archive_module
 from synopsis.archive import Archive, _merge_targets
+from synopsis.config import Settings
 from synopsis.demo import corpus_path
 from synopsis.embed import CachedEmbedder
-from synopsis.stories import Merge
+from synopsis.embed.testing import HashedWordsEmbedder
+from synopsis.errors import StoreError
+from synopsis.store import SQLiteStore
+from synopsis.stories import Merge, build_story
 
 
 def _demo_records() -> list[dict[str, Any]]:
@@ -51,3 +58,129 @@ def test_reingesting_keeps_story_ids(tmp_path: Path, embedder: CachedEmbedder) -
 def test_merge_chains_resolve_to_the_live_story() -> None:
     merges = [Merge("b", "a"), Merge("c", "d"), Merge("a", "e")]
     assert _merge_targets(merges) == {"b": "e", "c": "d", "a": "e"}
+
+
+# -- nothing lost, nothing stuck (issue 13) -------------------------------------
+
+
+def _fake_archive(db: Path) -> Archive:
+    return Archive.open(db, Settings(), embedder=HashedWordsEmbedder())
+
+
+def _story_sets(archive: Archive) -> dict[str, list[str]]:
+    return {row.id: sorted(row.article_ids) for row in archive.store.list_stories()}
+
+
+def test_articles_stored_without_a_story_are_assigned_on_the_next_ingest(tmp_path: Path) -> None:
+    """A store an older synopsis left when killed between articles and stories is healed."""
+    records = _demo_records()
+    with _fake_archive(tmp_path / "whole.db") as whole:
+        whole.ingest(records)
+        expected = _story_sets(whole)
+        stored = list(whole.store.iter_articles())
+    assert len(expected) >= 3
+    # What the killed run had committed: the articles (one transaction), nothing after.
+    with SQLiteStore(tmp_path / "killed.db") as killed:
+        killed.add_articles(stored)
+    with _fake_archive(tmp_path / "killed.db") as archive:
+        result = archive.ingest(records)
+        assert _story_sets(archive) == expected
+        assert result.added == []
+        assert sorted(result.unchanged) == sorted(a.id for a in stored)
+        assert sorted(result.resumed) == sorted(a.id for a in stored)
+        assert archive.store.articles_without_story() == []
+        # and the copy links of the resumed articles were found and saved
+        assert archive.store.copies_among([a.id for a in stored])
+        again = archive.ingest(records)
+        assert (again.added, again.resumed, again.stories) == ([], [], [])
+        assert _story_sets(archive) == expected
+
+
+def test_an_ingest_that_fails_midway_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles, copies, stories and term statistics commit together, or not at all."""
+    records = _demo_records()
+    with _fake_archive(tmp_path / "whole.db") as whole:
+        whole.ingest(records)
+        expected = _story_sets(whole)
+    calls = []
+
+    def fail_on_the_third(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("killed while saving stories")
+        return build_story(*args, **kwargs)
+
+    db = tmp_path / "news.db"
+    monkeypatch.setattr(archive_module, "build_story", fail_on_the_third)
+    with _fake_archive(db) as archive, pytest.raises(RuntimeError, match="killed"):
+        archive.ingest(records)
+    monkeypatch.undo()
+    with _fake_archive(db) as archive:
+        store = archive.store
+        assert (store.article_count(), store.list_stories(), store.copies_among(["wire-1"])) == (
+            0,
+            [],
+            [],
+        )
+        archive.ingest(records)
+        assert _story_sets(archive) == expected
+
+
+def test_ingest_into_a_read_only_store_is_refused_before_any_work(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with _fake_archive(db) as archive:
+        archive.ingest(_demo_records()[:3])
+    with Archive.open(db, read_only=True, embedder=HashedWordsEmbedder()) as archive:
+        assert archive.store.read_only
+        assert len(archive.stories()) >= 1
+        story = archive.stories()[0].id
+        assert archive.story_report(story).digests  # reports work: vectors kept in memory
+        with pytest.raises(StoreError, match="read-only"):
+            archive.ingest(_demo_records()[3:])
+
+
+def test_prepared_ingests_are_stored_together_each_with_its_result(tmp_path: Path) -> None:
+    """What the web server does with uploads that wait: one store step, a result each."""
+    records = _demo_records()
+    with _fake_archive(tmp_path / "once.db") as once:
+        once.ingest(records)
+        expected = _story_sets(once)
+    half = len(records) // 2
+    with _fake_archive(tmp_path / "batched.db") as archive:
+        first = archive.prepare_ingest(records[:half])
+        second = archive.prepare_ingest([*records[half:], records[0]])
+        assert archive.store.article_count() == 0  # preparing stores nothing
+        one, two = archive.finish_ingest([first, second])
+        assert one.added == [r["id"] for r in records[:half]]
+        assert two.added == [r["id"] for r in records[half:]]
+        assert two.unchanged == [records[0]["id"]]  # as if stored after the first
+        assert set(one.stories) | set(two.stories) == set(expected)
+        assert _story_sets(archive) == expected
+
+
+def test_articles_another_writer_stores_meanwhile_are_compared_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies are found before the write lock; what another writer stored since, under it."""
+    records = _demo_records()
+    wire = next(r for r in records if r["id"] == "wire-1")
+    reprint = {**wire, "id": "reprint-of-wire-1", "outlet": "Reprint Daily"}
+    db = tmp_path / "news.db"
+    with _fake_archive(db) as archive, _fake_archive(db) as other:
+        archive.ingest([r for r in records if r["id"] != "wire-1"])
+        find = archive._find_links
+        calls = []
+
+        def then_another_writer(*args: Any, **kwargs: Any) -> Any:
+            found = find(*args, **kwargs)
+            if not calls:  # between finding the links and taking the write lock
+                other.ingest([reprint])
+            calls.append(1)
+            return found
+
+        monkeypatch.setattr(archive, "_find_links", then_another_writer)
+        archive.ingest([wire])
+        assert archive.store.copies_among(["wire-1", "reprint-of-wire-1"])
+        assert archive.store.story_of("wire-1") == archive.store.story_of("reprint-of-wire-1")

@@ -128,3 +128,126 @@ def test_python_dash_m_runs_the_command_line_once() -> None:
     assert done.returncode == 0 and done.stdout.count("Usage:") == 1
     source = (Path(__file__).resolve().parents[1] / "src/synopsis/__main__.py").read_text()
     assert 'if __name__ == "__main__":' in source  # spawned workers import it again
+
+
+# --- hostile paths and outputs (issue 13) ----------------------------------------------------
+
+
+def _flat(text: str) -> str:
+    """``text`` without the line breaks and box drawing rich wraps messages in."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def _no_work(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record any run of the pipeline, so a test can show none started."""
+    from synopsis.pipeline import Pipeline
+
+    runs: list[object] = []
+    monkeypatch.setattr(Pipeline, "run", lambda self, *a, **k: runs.append(a))
+    return runs
+
+
+def test_digest_refuses_an_output_it_cannot_write_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 5: ``-o /missing/dir/x.json`` did all the work, then died with a traceback."""
+    (tmp_path / "good.txt").write_text(GOOD)
+    runs = _no_work(monkeypatch)
+    for output, problem in (
+        (tmp_path / "missing" / "dir" / "x.json", "does not exist"),
+        (tmp_path, "is a folder"),
+        (tmp_path / "good.txt" / "x.json", "does not exist"),
+    ):
+        result = runner.invoke(app, ["digest", "-q", str(tmp_path / "good.txt"), "-o", str(output)])
+        assert result.exit_code == 2, result.output
+        assert problem in _flat(result.output) and "--output" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert runs == []
+
+
+def test_demo_refuses_an_html_path_it_cannot_write_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = _no_work(monkeypatch)
+    result = runner.invoke(app, ["demo", "-q", "--html", str(tmp_path / "no" / "demo.html")])
+    assert result.exit_code == 2
+    assert "does not exist" in _flat(result.output) and "--html" in result.output
+    assert runs == []
+
+
+def test_a_write_that_fails_anyway_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "good.txt").write_text(GOOD)
+
+    def full(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    out = tmp_path / "x.md"
+    result = runner.invoke(
+        app, ["digest", "-q", "--workers", "1", str(tmp_path / "good.txt"), "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "No space left on device" in _flat(result.stderr)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_unreadable_paths_are_listed_failures_and_the_rest_is_processed(tmp_path: Path) -> None:
+    """Finding 6: one unreadable path stopped the run (a traceback, the rest unprocessed)."""
+    import os
+
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    too_long = tmp_path / ("n" * 300 + ".txt")  # the system refuses the name
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    missing = tmp_path / "missing.txt"
+    bad = [too_long, dangling, loop, folder, fifo, missing]
+    result = runner.invoke(
+        app,
+        ["digest", "-q", "--workers", "1", "--format", "json", str(good), *map(str, bad)],
+    )
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    data = json.loads(result.stdout)
+    assert [a["title"] for a in data["articles"]] == ["Harbour reopens"]
+    reasons = {f["input"]: f["reason"] for f in data["failures"]}
+    assert reasons == {
+        str(too_long): "file name too long",
+        str(dangling): f"broken symbolic link (to {tmp_path / 'nowhere.txt'})",
+        str(loop): "symbolic link loop",
+        str(folder): "no supported files in folder",
+        str(fifo): "not a regular file",
+        str(missing): "file not found",
+    }
+    for path in bad:
+        assert str(path) in _flat(result.stderr).replace(" ", "") or path.name[:40] in result.stderr
+
+
+def test_file_names_utf8_cannot_hold_are_written_escaped(tmp_path: Path) -> None:
+    import os
+
+    folder = os.fsencode(tmp_path)
+    name = os.path.join(folder, b"caf\xe9.txt")  # Latin-1 bytes: not UTF-8
+    with open(name, "wb") as handle:
+        handle.write(GOOD.encode())
+    with open(os.path.join(folder, b"empty\xff.txt"), "wb"):
+        pass
+    out = tmp_path / "out.json"
+    result = runner.invoke(
+        app, ["digest", "-q", "--workers", "1", "-f", "json", "-o", str(out), str(tmp_path)]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [a["title"] for a in data["articles"]] == ["Harbour reopens"]
+    assert data["failures"][0]["reason"] == "empty file"
+    assert "\\udcff" in result.stderr

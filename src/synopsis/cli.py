@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -228,19 +229,61 @@ def render(report: Report, fmt: Format) -> str:
 
 
 def _emit(text: str, output: Path | None, console: Console) -> None:
+    text = printable(text)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    output.write_text(text, encoding="utf-8")
-    console.print(f"wrote {output}")
+    _write(output, text, console)
+    console.print(f"wrote {printable(str(output))}", highlight=False)
+
+
+def printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot hold escaped (``\\udcff``: a file name's stray byte)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_output(path: Path, option: str) -> None:
+    """Refuse (usage error, exit 2) an output file that cannot be written, before any work.
+
+    The folder it goes in must exist and be writable, and it must not be a folder.
+    """
+    folder = path.parent
+    try:
+        if path.is_dir():
+            problem = "is a folder, not a file"
+        elif not folder.is_dir():
+            problem = f"its folder {printable(str(folder))!r} does not exist"
+        elif not os.access(folder, os.W_OK | os.X_OK):
+            problem = f"its folder {printable(str(folder))!r} is not writable"
+        elif path.exists() and not os.access(path, os.W_OK):
+            problem = "is not writable"
+        else:
+            return
+    except OSError as exc:
+        problem = f"cannot be written: {exc.strerror or exc}"
+    raise typer.BadParameter(f"{printable(str(path))!r} {problem}", param_hint=option)
+
+
+def _write(output: Path, text: str, console: Console) -> None:
+    """Write the result, or say why it could not be (exit 2), without a traceback."""
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        console.print(
+            f"[red]error:[/red] cannot write {printable(str(output))}: {exc.strerror or exc}",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 def _report_failures(report: Report, console: Console) -> int:
     for failure in report.failures:
-        console.print(f"[red]failed[/red] {failure.input}: {failure.reason}", highlight=False)
+        line = escape(printable(f"{failure.input}: {failure.reason}"))
+        console.print(f"[red]failed[/red] {line}", highlight=False)
     for skip in report.skipped:
-        console.print(f"[yellow]skipped[/yellow] {skip.input}: {skip.reason}", highlight=False)
+        line = escape(printable(f"{skip.input}: {skip.reason}"))
+        console.print(f"[yellow]skipped[/yellow] {line}", highlight=False)
     return EXIT_FAILURES if report.failures else EXIT_OK
 
 
@@ -293,6 +336,8 @@ def digest(
 ) -> None:
     """Digest articles in one shot (no database): stories with cited summaries."""
     console = _stderr()
+    if output is not None:
+        check_output(output, "--output")
     pipeline = Pipeline(_settings(summary_words, workers))
     with progress_bars(console, enabled=not quiet) as progress:
         report = pipeline.run([str(p) for p in paths], progress)
@@ -311,12 +356,13 @@ def demo(
     from .demo import corpus_path
 
     console = _stderr()
+    check_output(output, "--html")
     pipeline = Pipeline(_settings(None))
     with progress_bars(console, enabled=not quiet) as progress:
         report = pipeline.run([str(corpus_path())], progress)
-    sys.stdout.write(report.to_markdown())
-    output.write_text(report.to_html(), encoding="utf-8")
-    console.print(f"HTML report: {output.resolve()}")
+    sys.stdout.write(printable(report.to_markdown()))
+    _write(output, printable(report.to_html()), console)
+    console.print(f"HTML report: {printable(str(output.resolve()))}", highlight=False)
     raise typer.Exit(_report_failures(report, console))
 
 
@@ -354,6 +400,7 @@ def ingest(
         f"{len(result.added)} added, {len(result.unchanged)} unchanged, "
         f"{len(result.failures)} failed, {len(result.skipped)} skipped; "
         f"{len(result.stories)} stories updated"
+        + (f" ({len(result.resumed)} left by an interrupted ingest)" if result.resumed else "")
     )
     for failure in result.failures:
         console.print(f"[red]failed[/red] {failure.input}: {failure.reason}", highlight=False)
@@ -420,6 +467,8 @@ def serve(
 
     import uvicorn
 
+    from .web.middleware import server_options
+
     settings = _settings(None)
     try:
         web = replace(
@@ -434,12 +483,21 @@ def serve(
     if workers == 1:
         from .web import create_app
 
-        uvicorn.run(create_app(replace(settings, web=web)), host=host, port=port)
+        uvicorn.run(
+            create_app(replace(settings, web=web)), host=host, port=port, **server_options(web)
+        )
         return
     # Worker processes build their app from the environment (uvicorn needs an import string).
     os.environ["SYNOPSIS_WEB__DB"] = web.db
     os.environ["SYNOPSIS_WEB__PUBLIC_READS"] = str(web.public_reads)
-    uvicorn.run("synopsis.web:app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "synopsis.web:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        **server_options(web, importable=True),
+    )
 
 
 @app.callback(invoke_without_command=True)

@@ -28,13 +28,35 @@ def _check_positive(name: str, value: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ReadSettings:
-    """How inputs are read."""
+    """How inputs are read, and the bounds that keep hostile inputs from running away.
+
+    ``max_file_bytes`` caps a file (and each WARC record's payload, once
+    decompressed). ``max_article_chars`` caps an article's text: a longer one
+    is a failure, since the later stages grow faster than its length (the
+    longest real article in the ECB+, NeuS and AEB data holds about 53,000).
+    A WARC archive is read for at most ``max_warc_records`` records, each
+    record's headers within ``max_warc_header_bytes``, and a gzipped one
+    decompresses to at most ``max_decompression_ratio`` times the bytes
+    read (never less than ``max_file_bytes``). Each bound reached is a failure
+    naming the input.
+    """
 
     max_file_bytes: int = 20_000_000
     min_text_chars: int = 20
+    max_article_chars: int = 100_000
+    max_warc_records: int = 50_000
+    max_warc_header_bytes: int = 1_000_000
+    max_decompression_ratio: int = 100
 
     def __post_init__(self) -> None:
         _check_positive("read.max_file_bytes", self.max_file_bytes)
+        for name in (
+            "max_article_chars",
+            "max_warc_records",
+            "max_warc_header_bytes",
+            "max_decompression_ratio",
+        ):
+            _check_positive(f"read.{name}", getattr(self, name))
         if self.min_text_chars < 1:
             raise ConfigError(
                 "read.min_text_chars", f"must be at least 1, got {self.min_text_chars!r}"
@@ -288,6 +310,11 @@ class WebSettings:
     ``SYNOPSIS_TOKEN`` environment variable) and are refused when none is set.
     Articles fetched by URL must live at public addresses unless
     ``allow_private_urls`` is set.
+
+    Slow clients (see :class:`synopsis.web.middleware.SlowClientGuard`): a
+    request's headers must arrive within ``header_timeout`` seconds and
+    ``max_header_bytes``, its body within ``body_timeout`` seconds of them;
+    a kept-alive connection idle for ``keep_alive_timeout`` seconds closes.
     """
 
     db: str = "synopsis.db"
@@ -301,10 +328,17 @@ class WebSettings:
     page_size: int = 50
     allow_private_urls: bool = False
     fetch_timeout: float = 10.0
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
+    keep_alive_timeout: float = 5.0
+    max_header_bytes: int = 65_536
 
     def __post_init__(self) -> None:
-        if self.fetch_timeout <= 0:
-            raise ConfigError("web.fetch_timeout", f"must be positive, got {self.fetch_timeout!r}")
+        for name in ("fetch_timeout", "header_timeout", "body_timeout", "keep_alive_timeout"):
+            value = getattr(self, name)
+            if value <= 0:
+                raise ConfigError(f"web.{name}", f"must be positive, got {value!r}")
+        _check_positive("web.max_header_bytes", self.max_header_bytes)
         if not self.db.strip():
             raise ConfigError("web.db", "must name a store file")
         if not self.host.strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
@@ -672,14 +673,14 @@ def test_min_text_chars_setting(tmp_path: Path) -> None:
 def test_unreadable_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "locked.txt", f"Locked\n\n{LEAD}")
     other = write(tmp_path / "open.txt", f"Open\n\n{SECOND}")
-    real_open = Path.open
+    real_open = os.open
 
-    def guarded_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == path:  # as if chmod 000, which root would ignore
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def guarded_open(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(name) == path:  # as if chmod 000, which root would ignore
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_open)
     result = read_one(path, other)
     assert result.failures == [Failure(str(path), "permission denied")]
     assert [a.title for a in result.articles] == ["Open"]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -758,3 +766,197 @@ def test_a_version_2_store_gains_the_quality_and_evidence_columns(tmp_path: Path
     with SQLiteStore(path) as store:
         assert store.schema_version == 3
         assert store.get_article("o1").quality == []
+
+
+# -- one transaction, reads beside a write, read-only stores (issue 13) -------------
+
+
+def test_a_transaction_commits_every_call_together_or_none(db: Path) -> None:
+    with SQLiteStore(db) as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_articles([make_article(1), make_article(2)])
+            store.save_story("s", "S", ["a1"])
+            assert store.story_of("a1") == "s"  # the thread that writes reads what it wrote
+            raise RuntimeError("killed")
+        assert (store.article_count(), store.list_stories()) == (0, [])
+        with store.transaction():
+            store.add_articles([make_article(1), make_article(2)])
+            with pytest.raises(NotFoundError), store.transaction():  # nested: a savepoint
+                store.save_story("t", "T", ["a1", "missing"])
+            store.save_story("s", "S", ["a1"])
+        assert store.article_count() == 2
+        assert [row.id for row in store.list_stories()] == ["s"]
+        assert store.articles_without_story() == ["a2"]
+
+
+def test_reads_do_not_wait_for_a_write_transaction(db: Path) -> None:
+    """Other threads read the committed state at once while a long write transaction is open."""
+    with SQLiteStore(db) as store:
+        store.add_articles([make_article(0)])
+        store.save_story("s", "S", ["a0"])
+        inside = threading.Event()
+        release = threading.Event()
+
+        def writer() -> None:
+            with store.transaction():
+                store.add_articles([make_article(n) for n in range(1, 50)])
+                store.save_story("s", "S", [f"a{n}" for n in range(50)])
+                inside.set()
+                release.wait(timeout=30)
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        try:
+            assert inside.wait(timeout=30)
+            began = time.perf_counter()
+            for _ in range(20):
+                assert store.article_count() == 1
+                assert store.get_story("s").article_ids == ["a0"]
+                assert store.get_article("a0").id == "a0"
+                assert store.articles_without_story() == []
+            took = time.perf_counter() - began
+        finally:
+            release.set()
+            thread.join(timeout=30)
+        assert took < 2.0, f"reads waited {took:.1f} s for the write transaction"
+        assert store.article_count() == 50
+        assert len(store.get_story("s").article_ids) == 50
+
+
+def test_articles_changed_token(store: SQLiteStore) -> None:
+    before = store.articles_changed()
+    store.add_articles([make_article(1)])
+    after = store.articles_changed()
+    assert after != before
+    store.add_articles([make_article(1)])  # unchanged: nothing written
+    assert store.articles_changed() == after
+    store.add_articles([make_article(1, text="New body.")])
+    assert store.articles_changed() != after
+
+
+def _filled(db: Path) -> None:
+    with SQLiteStore(db) as store:
+        store.add_articles([make_article(1), make_article(2)])
+        store.save_story("s", "S", ["a1", "a2"])
+
+
+def test_a_read_only_store_reads_and_refuses_writes_without_touching_the_file(db: Path) -> None:
+    from synopsis.store import ReadOnlyStoreError
+
+    _filled(db)
+    before = db.read_bytes()
+    with open_store(db, read_only=True) as store:
+        assert store.read_only
+        assert store.get_story("s").article_ids == ["a1", "a2"]
+        assert store.get_article("a2") == make_article(2)
+        for write in (
+            lambda: store.add_articles([make_article(3)]),
+            lambda: store.save_story("t", "T", ["a1"]),
+            lambda: store.put_vectors("m", {"k": [1.0]}),
+            lambda: store.cache_report("s", "v", "{}"),
+        ):
+            with pytest.raises(ReadOnlyStoreError, match="read-only"):
+                write()
+        with pytest.raises(ReadOnlyStoreError), store.transaction():
+            pass
+    assert issubclass(ReadOnlyStoreError, StoreError)
+    assert db.read_bytes() == before
+
+
+def test_open_store_reads_a_store_it_cannot_write(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder (or file) this process may not write: the store opens read-only.
+
+    Tests run as root, which any permission lets through, so ``os.access`` is
+    told to say no here; the subprocess test below drops root for real.
+    """
+    _filled(db)
+    real_access = os.access
+
+    def no_writes(path: Any, mode: int, **kwargs: Any) -> bool:
+        return False if mode & os.W_OK else real_access(path, mode, **kwargs)
+
+    from synopsis.store import ReadOnlyStoreError
+
+    monkeypatch.setattr(os, "access", no_writes)
+    for create in (False, True):
+        with open_store(db, create=create) as store:
+            assert store.read_only
+            assert store.get_story("s").article_ids == ["a1", "a2"]
+    with pytest.raises(ReadOnlyStoreError, match="cannot create a store"):
+        open_store(db.parent / "other.db")
+    assert not (db.parent / "other.db").exists()
+    with pytest.raises(StoreError, match="no such store"):
+        open_store(db.parent / "other.db", read_only=True)
+
+
+_READ_AS_NOBODY = """
+import json, os, sys
+from synopsis.store import open_store
+from synopsis.errors import StoreError
+if os.geteuid() == 0:  # drop root, which every permission lets through (after the imports:
+    os.setgid(65534)   # the interpreter may live in a folder only root can read)
+    os.setuid(65534)
+out = {}
+try:
+    with open_store(sys.argv[1], create=False) as store:
+        out["read_only"] = store.read_only
+        out["story"] = store.get_story("s").article_ids
+        out["title"] = store.get_story("s").title
+        out["articles"] = store.article_count()
+        try:
+            store.add_articles([])
+            store.put_vectors("m", {"k": [1.0]})
+            out["write"] = "written"
+        except StoreError as exc:
+            out["write"] = str(exc)
+except StoreError as exc:
+    out["error"] = str(exc)
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("leftover_wal", [False, True])
+def test_a_store_in_a_read_only_folder_can_be_read(leftover_wal: bool) -> None:
+    """In a subprocess without write permission (root drops to ``nobody``).
+
+    Without a ``-shm`` file SQLite cannot read a WAL store whose folder it
+    cannot write, even with ``mode=ro``: the store opens it ``immutable``.
+    With the ``-wal``/``-shm`` files a writer left (killed, or still open),
+    ``mode=ro`` reads them, so committed rows still in the WAL are seen.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="synopsis-ro-"))
+    writer: sqlite3.Connection | None = None
+    try:
+        db = folder / "news.db"
+        _filled(db)
+        if leftover_wal:  # commit a row that stays in the WAL: a writer is still open
+            writer = sqlite3.connect(db)
+            writer.execute("PRAGMA wal_autocheckpoint=0")
+            writer.execute("UPDATE stories SET title = 'S2' WHERE id = 's'")
+            writer.commit()
+            assert (folder / "news.db-wal").exists()
+        for path in folder.iterdir():
+            path.chmod(0o444)
+        folder.chmod(0o555)
+        child = subprocess.run(
+            [sys.executable, "-c", _READ_AS_NOBODY, str(db)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert child.returncode == 0, child.stderr
+        out = json.loads(child.stdout)
+        assert "error" not in out, out["error"]
+        assert out["read_only"] is True
+        assert out["story"] == ["a1", "a2"]
+        assert out["title"] == ("S2" if leftover_wal else "S")
+        assert out["articles"] == 2
+        assert "read-only" in out["write"]
+    finally:
+        if writer is not None:
+            writer.close()
+        folder.chmod(0o755)
+        shutil.rmtree(folder)

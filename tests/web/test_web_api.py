@@ -482,7 +482,7 @@ def test_serve_command_starts_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert result.exit_code == 0, result.output
     (served,), options = calls[0]
     assert isinstance(served, FastAPI)
-    assert options == {"host": "127.0.0.1", "port": 8123}
+    assert (options["host"], options["port"]) == ("127.0.0.1", 8123)
     assert served.state.settings.web.db == str(db)
     served.state.service.archive.close()
     result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--workers", "2", "--public-reads"])
@@ -626,3 +626,112 @@ def test_store_report_cache_and_change_token(tmp_path: Path) -> None:
         assert store.cached_report("s1", "v1") is None
         assert store.cached_report("s1", "v2") == '{"n": 2}'
         assert store.story_languages() == {"s1": ["en", "fr"]}
+
+
+# ------------------------------------------- a write holds up no read (issue 13)
+
+
+class _HeldEmbedder:
+    """An encoder that holds any text with ``marker`` until ``release`` is set (at most 30 s)."""
+
+    def __init__(self, inner: Embedder, marker: str) -> None:
+        import threading
+
+        self.inner = inner
+        self.marker = marker
+        self.name = inner.name
+        self.dim = inner.dim
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    def encode(self, texts: Any) -> Any:
+        if any(self.marker in text for text in texts):
+            self.holding.set()
+            self.release.wait(timeout=30)
+        return self.inner.encode(texts)
+
+
+def test_story_reads_do_not_wait_for_an_ingest(
+    store_path: Path, embedder: Embedder, tmp_path: Path
+) -> None:
+    """While a POST's ingest is encoding, a story read (even a cold one) is served."""
+    import threading
+    import time
+
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(store_path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    held = _HeldEmbedder(embedder, "Zorbulon")
+    with Archive(SQLiteStore(copy), Settings(), held) as archive:
+        service = StoryService(archive)  # its in-process cache is empty: the read is cold
+        ferry = story_of(archive, "wire-1")
+        article = {
+            "id": "held-1",
+            "title": "Zorbulon festival opens",
+            "text": "The Zorbulon festival opened on Friday. Crowds filled the square.",
+        }
+        ingest = threading.Thread(target=service.ingest, args=([article],))
+        ingest.start()
+        try:
+            assert held.holding.wait(timeout=60), "the ingest never reached its encoder"
+            done: list[StoryData] = []
+            read = threading.Thread(target=lambda: done.append(service.story(ferry)))
+            began = time.perf_counter()
+            read.start()
+            read.join(timeout=20)
+            took = time.perf_counter() - began
+            assert done, f"the story read waited for the ingest ({took:.1f} s and counting)"
+            assert ingest.is_alive()  # the ingest is still held: the read did not wait for it
+            assert done[0].report["stories"][0]["id"] == ferry
+        finally:
+            held.release.set()
+            ingest.join(timeout=60)
+        assert archive.store.has_article("held-1")
+
+
+def test_a_read_only_store_is_served(store_path: Path, embedder: Embedder, tmp_path: Path) -> None:
+    """Reads (and reports not cached yet) work over a store opened read-only; writes are 503/401."""
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(store_path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+        dst.execute("DELETE FROM story_reports")  # every report must be computed again
+    with Archive.open(copy, Settings(), read_only=True, embedder=embedder) as archive:
+        assert archive.store.read_only
+        client = client_for(archive, token="")
+        ferry = story_of(archive, "wire-1")
+        assert client.get("/api/stories").json()["total"] >= 4
+        report = client.get(f"/api/stories/{ferry}")
+        assert report.status_code == 200
+        assert report.json()["stories"][0]["id"] == ferry
+        assert client.get(f"/stories/{ferry}").status_code == 200
+        assert archive.store.cached_report(ferry, "anything") is None
+        refused = client.post("/api/articles", json={"id": "x", "text": "Some words here."})
+        assert refused.status_code in (401, 403)
+
+
+def test_concurrent_uploads_each_get_their_own_result(client: TestClient, archive: Archive) -> None:
+    """Uploads that wait while one is stored are stored together; each answer is its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    original = archive.store.get_article("tech-1")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def post(n: int) -> Any:
+        article = {
+            "id": f"reprint-{n}",
+            "title": f"Quillsoft cuts 600 jobs (reprint {n})",
+            "outlet": f"Reprint Weekly {n}",
+            "published": "2026-03-13T18:00:00+01:00",
+            "text": original.text,
+        }
+        return client.post("/api/articles", json=article, headers=auth)
+
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(post, range(6)))
+    quillsoft = story_of(archive, "tech-1")
+    for n, response in enumerate(responses):
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["added"] == [f"reprint-{n}"]
+        assert body["placed"] == {f"reprint-{n}": quillsoft}
+    assert archive.store.articles_without_story() == []

@@ -17,7 +17,14 @@ from ..config import ReadSettings
 from ..records import Article, Failure, Skip, content_hash, derived_article_id
 from .decoding import looks_binary, normalise_newlines
 from .fields import Draft, Outcome, draft_from_record
-from .files import InputFile, expand_input, file_format, load_bytes, unsupported_reason
+from .files import (
+    InputFile,
+    expand_input,
+    file_format,
+    load_bytes,
+    path_problem,
+    unsupported_reason,
+)
 from .formats import BINARY_SUFFIXES, READERS
 from .warc import read_warc_file
 
@@ -81,11 +88,14 @@ def read_file(entry: InputFile, settings: ReadSettings) -> Iterator[Outcome]:
     """The outcomes of one file: its records, or one failure saying why it cannot be read."""
     extension = file_format(entry.path)
     if extension is None:
-        reason = unsupported_reason(entry.path) if entry.path.exists() else "file not found"
-        yield Failure(entry.name, reason)
+        yield Failure(entry.name, path_problem(entry.path) or unsupported_reason(entry.path))
         return
     if extension in _STREAMED_FORMATS:
-        yield from read_warc_file(entry.path, entry.name, settings.max_file_bytes)
+        problem = path_problem(entry.path)
+        if problem is not None:
+            yield Failure(entry.name, problem)
+            return
+        yield from read_warc_file(entry.path, entry.name, settings)
         return
     data = load_bytes(entry.path, entry.name, settings.max_file_bytes)
     if isinstance(data, Failure):
@@ -143,6 +153,11 @@ class _Collector:
         if len(body) < self.settings.min_text_chars:
             unit = "character" if len(body) == 1 else "characters"
             return f"text too short ({len(body)} {unit})"
+        if len(body) > self.settings.max_article_chars:
+            return (
+                f"text too long ({len(body):,} characters; the limit is "
+                f"{self.settings.max_article_chars:,}, read.max_article_chars)"
+            )
         return None
 
 

@@ -55,6 +55,7 @@ _PUBLISHED_META = (
 """``<meta>`` names and properties (lower case) that hold a publication date, best first."""
 
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_COMMENT_CLOSE = re.compile(r"--\s*>")  # what closes a comment to Python's parser
 
 _BLOCK_TAGS = frozenset(
     {
@@ -138,11 +139,36 @@ def scan_html(html: str) -> PageScan:
     """Scan ``html`` with the standard library's lenient parser."""
     scanner = _Scanner()
     try:
-        scanner.feed(html)
+        scanner.feed(defuse_unclosed(html))
         scanner.close()
     except (AssertionError, ValueError):  # badly broken markup: keep what was seen
         logger.debug("HTML scan stopped early", exc_info=True)
     return scanner.finish()
+
+
+def defuse_unclosed(html: str) -> str:
+    """``html`` with the markup that can never be closed turned into the text it reads as.
+
+    Python's parser (before its 2025 security releases) tries every ``<`` of a
+    tag, comment or ``<![`` section that is never closed again from there to
+    the end of the page: quadratic, hours on a few megabytes of ``<a b='``.
+    Such markup is text to it in the end, so it is escaped up front: every
+    ``<`` after the page's last ``>``, every ``<!--`` after its last comment
+    close (``-->``), every ``<![`` after its last ``]``. A page whose markup
+    is all closed is left as it is.
+    """
+    last_gt = html.rfind(">") + 1
+    head, tail = html[:last_gt], html[last_gt:]
+    tail = tail.replace("<", "&lt;")
+    comment_end = max((match.end() for match in _COMMENT_CLOSE.finditer(head)), default=0)
+    head = _escape_after(head, comment_end, "<!--")
+    return _escape_after(head, head.rfind("]") + 1, "<![") + tail
+
+
+def _escape_after(html: str, start: int, opener: str) -> str:
+    if opener not in html[start:]:
+        return html
+    return html[:start] + html[start:].replace(opener, "&lt;" + opener[1:])
 
 
 def _extract(html: str, url: str | None) -> Document | None:

@@ -1,7 +1,10 @@
 """Record files: JSON Lines, JSON and CSV; every record follows :func:`draft_from_record`.
 
 A bad record is a failure named ``file:N`` (N: the line for JSONL and CSV, the
-record number from 1 for JSON); the file's other records still load.
+record number from 1 for JSON); the file's other records still load. JSON
+nested deeper than :data:`MAX_JSON_DEPTH` is refused before it is parsed
+(:func:`load_json`), and a CSV file must open with a header row naming at
+least one article field.
 """
 
 from __future__ import annotations
@@ -9,12 +12,64 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..records import Failure, Skip
 from .decoding import Decoded, decode_or_fail
 from .fields import FIELD_NAMES, Draft, Outcome, draft_from_record, type_name
+
+MAX_JSON_DEPTH = 100
+"""The deepest nesting of arrays and objects a JSON document may have (records need two or
+three levels; Python's parser gives up near a thousand, with a ``RecursionError``)."""
+
+_JSON_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+_KNOWN_FIELDS = frozenset(name for names in FIELD_NAMES.values() for name in names)
+
+
+class JSONTooDeep(ValueError):
+    """A JSON document nested deeper than allowed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"nested too deeply (more than {limit} levels of arrays and objects)")
+        self.limit = limit
+
+
+def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON ``text`` nests arrays and objects more than ``limit`` deep.
+
+    A linear scan of the brackets outside strings; it does not check the
+    JSON, so invalid text is left for the parser to report.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_STRING_OR_BRACKET.finditer(text):
+        char = match.group()[0]
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def load_json(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads(text)``, refusing documents nested deeper than ``limit``.
+
+    Raises :class:`JSONTooDeep` (a ``ValueError``) for those, and
+    ``json.JSONDecodeError`` for invalid JSON, never ``RecursionError``.
+    """
+    if isinstance(text, bytes | bytearray):  # as json.loads decodes bytes
+        text = bytes(text).decode(json.detect_encoding(text), "surrogatepass")
+    if json_depth_exceeds(text, limit):
+        raise JSONTooDeep(limit)
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # a deep stack already: the parser ran out of it first
+        raise JSONTooDeep(limit) from exc
 
 
 def read_jsonl(data: bytes, source: str, path: str) -> Iterator[Outcome]:
@@ -33,9 +88,12 @@ def read_json(data: bytes, source: str, path: str) -> Iterator[Outcome]:
         yield decoded
         return
     try:
-        document = json.loads(decoded.text)
+        document = load_json(decoded.text)
     except json.JSONDecodeError as exc:
         yield Failure(source, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        return
+    except JSONTooDeep as exc:
+        yield Failure(source, f"not read: the JSON is {exc}")
         return
     records = _json_records(document, source)
     if isinstance(records, Failure | Skip):
@@ -54,6 +112,10 @@ def read_csv(data: bytes, source: str, path: str) -> Iterator[Outcome]:
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""))
     rows = 0
     try:
+        header = _header_problem(reader)
+        if header is not None:
+            yield Failure(source, header)
+            return
         for line, row in _rows_with_lines(reader):
             rows += 1
             record = _csv_record(row)
@@ -67,10 +129,37 @@ def read_csv(data: bytes, source: str, path: str) -> Iterator[Outcome]:
 
 def _record_from_json_line(line: str, name: str, path: str, decoded: Decoded) -> Outcome:
     try:
-        record = json.loads(line)
+        record = load_json(line)
     except json.JSONDecodeError as exc:
         return Failure(name, f"line is not valid JSON: {exc.msg} (column {exc.colno})")
+    except JSONTooDeep as exc:
+        return Failure(name, f"line not read: its JSON is {exc}")
     return _with_encoding(draft_from_record(record, name, path), decoded)
+
+
+def _header_problem(reader: csv.DictReader[str]) -> str | None:
+    """Why the first row is not a header, or ``None`` when it names an article field.
+
+    A file whose first row names none of the fields (``text``, ``title``, ``id``
+    or a synonym) has no header: its first row would be taken for one and lost.
+    """
+    names = reader.fieldnames  # reads the first row
+    if names is None:
+        return None  # an empty file: no records
+    if any(name.strip().lower() in _KNOWN_FIELDS for name in names if isinstance(name, str)):
+        return None
+    shown = ", ".join(repr(_short(name)) for name in names[:3])
+    more = ", …" if len(names) > 3 else ""
+    return (
+        f"no header row: the first row ({shown}{more}) names none of the article fields; "
+        "a CSV file must start with a header such as 'id,title,text' "
+        f"(fields: {', '.join(sorted(_KNOWN_FIELDS))})"
+    )
+
+
+def _short(text: str, chars: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def _json_records(document: Any, source: str) -> list[tuple[str, Any]] | Failure | Skip:

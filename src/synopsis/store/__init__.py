@@ -11,7 +11,7 @@
 The modules, each importing only those listed after it::
 
     open.py    open_store and BACKENDS, the table of URL scheme -> opener
-    sqlite.py  SQLiteStore: connection, locking, transactions, migrations, queries
+    sqlite.py  SQLiteStore: connections, locking, transactions, migrations, queries
     codec.py   record <-> row conversion shared by every backend
     schema.py  DDL, SCHEMA_VERSION and MIGRATIONS (imports no other store module)
     base.py    the Store protocol and its records AddResult, StoryRow
@@ -22,7 +22,7 @@ from __future__ import annotations
 from .base import AddResult, Store, StoryRow
 from .open import BACKENDS, open_store
 from .schema import MIGRATIONS, SCHEMA_VERSION, Migration
-from .sqlite import SQLiteStore
+from .sqlite import ReadOnlyStoreError, SQLiteStore
 
 __all__ = [
     "BACKENDS",
@@ -30,6 +30,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AddResult",
     "Migration",
+    "ReadOnlyStoreError",
     "SQLiteStore",
     "Store",
     "StoryRow",

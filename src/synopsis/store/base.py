@@ -18,6 +18,7 @@ it cannot do what was asked.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -70,7 +71,23 @@ class Store(Protocol):
 
     Implementations are safe to share between threads and are context
     managers: ``with open_store(path) as store: ...`` closes the store on exit.
+    Each method is one transaction; :meth:`transaction` makes several one.
+    Reads never wait for a write in progress: they see the store as it was
+    before it.
     """
+
+    read_only: bool
+    """Whether the store was opened for reading only: every write raises :class:`StoreError`."""
+
+    def transaction(self, timeout: float | None = None) -> AbstractContextManager[None]:
+        """``with store.transaction(): ...``: every call inside is one transaction.
+
+        Committed when the block ends, rolled back as a whole if it raises;
+        other writers (threads or processes) wait up to ``timeout`` seconds
+        (default: the store's) for the lock, and hold it, so what is read
+        inside is current until the end. Blocks nest.
+        """
+        ...
 
     # -- articles ---------------------------------------------------------
 
@@ -105,6 +122,22 @@ class Store(Protocol):
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with id ``article_id`` is stored."""
+        ...
+
+    def articles_without_story(self) -> list[str]:
+        """The ids of the stored articles no story holds, in ingest order.
+
+        An ingest leaves none; one that was interrupted by an older synopsis
+        (which committed articles and stories separately) may have.
+        """
+        ...
+
+    def article_hashes(self) -> dict[str, str]:
+        """The content hash of every stored article, by id, in ingest order."""
+        ...
+
+    def articles_changed(self) -> str:
+        """A token that changes whenever an article is added or replaced."""
         ...
 
     # -- stories ----------------------------------------------------------

@@ -1,35 +1,53 @@
 """The SQLite article store: one file, standard library :mod:`sqlite3` only.
 
-The file is opened in WAL mode (readers in other processes, such as a web
-server, are not blocked by an ingest in progress) with foreign keys enforced
-and ``synchronous=NORMAL``. Its schema is versioned: the ``meta`` table holds
-``schema_version``, and :data:`~synopsis.store.schema.MIGRATIONS` lists, in
-order, the SQL scripts that bring a store from one version to the next.
-Opening a store applies the missing migrations, each in a transaction together
-with the version bump; opening a store written by a newer synopsis raises
-:class:`~synopsis.errors.SchemaError`. Records become rows and back through
-:mod:`synopsis.store.codec`; this module holds only the connection, its
-locking and transactions, migration running and the queries.
+The file is opened in WAL mode (readers, in this process or others such as a
+web server, are not blocked by an ingest in progress) with foreign keys
+enforced and ``synchronous=NORMAL``. Its schema is versioned: the ``meta``
+table holds ``schema_version``, and :data:`~synopsis.store.schema.MIGRATIONS`
+lists, in order, the SQL scripts that bring a store from one version to the
+next. Opening a store applies the missing migrations, each in a transaction
+together with the version bump; opening a store written by a newer synopsis
+raises :class:`~synopsis.errors.SchemaError`. Records become rows and back
+through :mod:`synopsis.store.codec`; this module holds only the connections,
+their locking and transactions, migration running and the queries.
 
-Threads: one :class:`SQLiteStore` may be shared by several threads (the web
-server reads from a pool of them). It holds a single connection opened with
-``check_same_thread=False`` and guards every use of it with one
-:class:`threading.Lock`: writes run as one transaction each under the lock,
-and reads take the lock too, so a reader never sees a half-written batch and
-never interleaves its statements with a writer's transaction. Results are
-fully fetched while the lock is held; :meth:`SQLiteStore.iter_articles` reads
-in pages and does not hold the lock between them.
+Connections and threads: one :class:`SQLiteStore` may be shared by several
+threads (the web server reads from a pool of them). Writes go through one
+writer connection, one transaction at a time (a :class:`threading.RLock`
+in this process, ``BEGIN IMMEDIATE`` across processes). Reads take a
+connection of their own from a small pool and run in a read transaction of
+their own: WAL gives each a consistent snapshot, so a reader never sees a
+half-written batch and never waits for a writer, however long the write
+transaction. :meth:`SQLiteStore.transaction` makes several calls one
+transaction (the calls inside it nest as savepoints); while it is open the
+thread that opened it reads through the writer connection and so sees what
+it has written, and every other reader sees the store as it was before.
+Results are fully fetched inside their transaction;
+:meth:`SQLiteStore.iter_articles` reads in pages, one read transaction each.
+A ``":memory:"`` store has a single connection, which reads share under the
+write lock.
+
+Read-only stores: ``read_only=True`` opens the file with ``mode=ro`` (no
+write is attempted, no migration run; every write raises
+:class:`ReadOnlyStoreError`). WAL needs a ``-shm`` file beside the database;
+where it does not exist and the folder is not writable, SQLite cannot open
+the file even for reading, and the store opens it ``immutable=1`` instead:
+the file is read as it is, which is right because nothing can write to a
+folder nobody may write to.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
 import numpy as np
 import numpy.typing as npt
@@ -60,10 +78,33 @@ from .codec import (
 )
 from .schema import META_TABLE, MIGRATIONS, Migration, checked_migrations, split_statements
 
-__all__ = ["SQLiteStore"]
+__all__ = ["ReadOnlyStoreError", "SQLiteStore", "can_write"]
 
 _CHUNK: Final = 500  # ids per ``IN (...)`` query, well under SQLite's variable limit
 _PAGE: Final = 200  # articles per page in iter_articles
+_IDLE_READERS: Final = 8  # read connections kept open between reads
+# Primary result codes that mean "this process may not write the file (or its folder)".
+_NOT_WRITABLE: Final = frozenset(
+    {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
+)
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store is open read-only, or its file or folder cannot be written."""
+
+
+def can_write(path: str | Path) -> bool:
+    """Whether this process may write the store file ``path`` and create files beside it.
+
+    SQLite writes a ``-wal`` and a ``-shm`` file beside the database, so the
+    folder must be writable too. A missing file counts as writable when its
+    folder is.
+    """
+    target = Path(path).expanduser()
+    folder = target.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not target.exists() or os.access(target, os.R_OK | os.W_OK)
 
 
 class SQLiteStore(Closeable):
@@ -72,9 +113,12 @@ class SQLiteStore(Closeable):
     ``path`` is the database file (created if missing; its directory must
     exist) or ``":memory:"``. ``migrations`` defaults to
     :data:`~synopsis.store.schema.MIGRATIONS`; tests pass their own list to
-    exercise upgrades. ``timeout`` is how long, in seconds, to wait for another
-    process's write lock. ``clock`` gives the current time for
-    ``created``/``updated`` stamps (default: now, UTC).
+    exercise upgrades. ``timeout`` is how long, in seconds, to wait for
+    another writer's lock (another thread's or another process's).
+    ``clock`` gives the current time for ``created``/``updated`` stamps
+    (default: now, UTC). ``read_only`` opens an existing store for reading
+    only (see the module docstring); its schema must be current, since a
+    read-only store cannot be migrated.
 
     Use it as a context manager, or call :meth:`close`::
 
@@ -89,43 +133,63 @@ class SQLiteStore(Closeable):
         migrations: Sequence[Migration] = MIGRATIONS,
         timeout: float = 30.0,
         clock: Callable[[], datetime] | None = None,
+        read_only: bool = False,
     ) -> None:
         self._migrations = checked_migrations(migrations)
         self._target_version = self._migrations[-1][0]
         self._clock: Callable[[], datetime] = clock or utc_now
-        self._lock = threading.Lock()
+        self._timeout = timeout
         self._memory = str(path) == ":memory:"
         self.path: Path = Path(path) if self._memory else Path(path).expanduser()
+        self.read_only: bool = read_only
+        """Whether the store was opened for reading only (every write raises)."""
+        self._write_lock = threading.RLock()
+        self._owner: int | None = None  # the thread whose write transaction is open
+        self._savepoints = 0
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
+        self._conn: sqlite3.Connection | None = None
+        self._reader_uri = ""
+        if read_only:
+            self.journal_mode: str = self._open_read_only()
+            return
         conn = self._connect(timeout)
         try:
-            self.journal_mode: str = self._configure(conn)
+            self.journal_mode = self._configure(conn)
             self._migrate(conn)
         except BaseException:
             conn.close()
             raise
-        self._conn: sqlite3.Connection | None = conn
+        self._conn = conn
+        if not self._memory:
+            self._reader_uri = f"file:{quote(str(self.path.resolve()))}"
 
     def __repr__(self) -> str:
-        return f"SQLiteStore({str(self.path)!r})"
+        mode = ", read_only=True" if self.read_only else ""
+        return f"SQLiteStore({str(self.path)!r}{mode})"
 
     # -- opening ------------------------------------------------------------
 
-    def _connect(self, timeout: float) -> sqlite3.Connection:
+    def _check_path(self) -> None:
         path = self.path
+        if path.is_dir():
+            raise StoreError(f"{path}: is a directory, not a store file")
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: directory does not exist ({path.parent})")
+
+    def _connect(self, timeout: float) -> sqlite3.Connection:
         if not self._memory:
-            if path.is_dir():
-                raise StoreError(f"{path}: is a directory, not a store file")
-            if not path.parent.is_dir():
-                raise StoreError(f"{path}: directory does not exist ({path.parent})")
+            self._check_path()
         try:
             return sqlite3.connect(
-                str(path),
+                str(self.path),
                 timeout=timeout,
                 isolation_level=None,  # transactions are explicit: BEGIN ... COMMIT
-                check_same_thread=False,  # shared between threads, guarded by self._lock
+                check_same_thread=False,  # shared between threads, guarded by self._write_lock
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+            raise self._open_error(exc) from exc
 
     def _configure(self, conn: sqlite3.Connection) -> str:
         try:
@@ -137,9 +201,75 @@ class SQLiteStore(Closeable):
         return mode
 
     def _open_error(self, exc: sqlite3.Error) -> StoreError:
-        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_NOTADB:
             return StoreError(f"{self.path}: not a SQLite database ({exc})")
+        if code is not None and code & 0xFF in _NOT_WRITABLE and not self.read_only:
+            return ReadOnlyStoreError(
+                f"{self.path}: cannot open the store for writing ({exc}); "
+                "the file and its folder must be writable (reading works read-only)"
+            )
         return StoreError(f"{self.path}: cannot open the store: {exc}")
+
+    def _open_read_only(self) -> str:
+        """Open the first read connection (``mode=ro``, else ``immutable=1``); the journal mode."""
+        if self._memory:
+            raise StoreError(":memory:: an in-memory store cannot be opened read-only")
+        self._check_path()
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: no such store (run 'synopsis ingest' first)")
+        base = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        failure: sqlite3.Error | None = None
+        for uri in (base, base + "&immutable=1"):
+            conn = None
+            try:
+                conn = self._open_reader(uri)
+                mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+                version = self._read_version(conn)
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+                if code not in _NOT_WRITABLE or failure is not None:
+                    raise self._open_error(exc) from exc
+                failure = exc
+                continue  # no -shm file, and a folder it cannot be created in: immutable
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+            try:
+                self._check_not_newer(version)
+                if version == 0:
+                    raise StoreError(f"{self.path}: an empty store (nothing was ingested yet)")
+                if version < self._target_version:
+                    raise StoreError(
+                        f"{self.path}: the store has schema version {version} and needs "
+                        f"version {self._target_version}; open it once with write access "
+                        "to upgrade it (a read-only store cannot be migrated)"
+                    )
+            except BaseException:
+                conn.close()
+                raise
+            self._reader_uri = uri
+            self._idle.append(conn)
+            return mode
+        raise StoreError(f"{self.path}: cannot open the store for reading: {failure}")
+
+    def _open_reader(self, uri: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=self._timeout,
+            isolation_level=None,
+            check_same_thread=False,  # handed from thread to thread by the pool
+        )
+        try:
+            conn.execute("PRAGMA query_only=ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _read_version(self, conn: sqlite3.Connection) -> int:
         """The stored schema version; 0 for an empty file. The caller handles errors."""
@@ -215,33 +345,164 @@ class SQLiteStore(Closeable):
     # -- lifetime -----------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection; idempotent. Later calls raise :class:`StoreError`."""
-        with self._lock:
+        """Close every connection; idempotent. Later calls raise :class:`StoreError`."""
+        with self._write_lock:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def _closed_error(self) -> StoreError:
+        return StoreError(f"{self.path}: the store is closed")
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """Hold the lock and a transaction; commit on success, roll back on error.
+    def transaction(self, timeout: float | None = None) -> Iterator[None]:
+        """One write transaction around every store call made inside it, from this thread.
 
-        Any :class:`sqlite3.Error` comes out as a :class:`StoreError` naming the file.
+        Commits when the block ends, rolls everything back if it raises.
+        Waits up to ``timeout`` seconds (default: the store's ``timeout``)
+        for another writer to finish, in this process or another, then holds
+        the write lock (``BEGIN IMMEDIATE``) until the end: what is read
+        inside it is current, and no other writer can change it meanwhile.
+        Other threads and processes keep reading the store as it was before
+        the block. Blocks nest (an inner one is a savepoint).
         """
-        with self._lock:
+        with self._transaction(write=True, timeout=timeout):
+            yield
+
+    @contextmanager
+    def _transaction(
+        self, *, write: bool, timeout: float | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """A transaction: commit on success, roll back on error.
+
+        ``write``: on the writer connection, under the write lock; nested
+        inside this thread's open write transaction it is a savepoint. A read
+        inside this thread's write transaction reads through it; any other
+        read runs on a pooled read connection. Any :class:`sqlite3.Error`
+        comes out as a :class:`StoreError` naming the file.
+        """
+        if write:
+            with self._writing(self._timeout if timeout is None else timeout) as conn:
+                yield conn
+        elif self._owner == threading.get_ident():
+            own = self._conn
+            if own is None:
+                raise self._closed_error()
+            try:
+                yield own
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+        elif self._memory:
+            with self._writing(self._timeout, begin="BEGIN") as conn:
+                yield conn
+        else:
+            with self._reading() as conn:
+                yield conn
+
+    @contextmanager
+    def _writing(self, wait: float, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        if self.read_only and begin != "BEGIN":
+            raise ReadOnlyStoreError(f"{self.path}: the store is open read-only")
+        if not self._write_lock.acquire(timeout=wait):
+            raise StoreError(f"{self.path}: another thread held the write lock for over {wait:g} s")
+        try:
             conn = self._conn
             if conn is None:
-                raise StoreError(f"{self.path}: the store is closed")
+                raise self._closed_error()
+            if self._owner == threading.get_ident():
+                with self._savepoint(conn) as inner:
+                    yield inner
+                return
             try:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                self._begin(conn, begin, wait)
+                self._owner = threading.get_ident()
                 try:
                     yield conn
+                    conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
-                conn.execute("COMMIT")
+                finally:
+                    self._owner = None
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: {exc}") from exc
+        finally:
+            self._write_lock.release()
+
+    def _begin(self, conn: sqlite3.Connection, begin: str, wait: float) -> None:
+        """``begin`` (``BEGIN IMMEDIATE``), retried while another process writes, for ``wait`` s.
+
+        Each attempt already waits the connection's busy timeout; a longer
+        ``wait`` (a whole ingest waiting for another) retries until it is over.
+        """
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                conn.execute(begin)
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() >= deadline:
+                    raise
+
+    @contextmanager
+    def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        name = f"nested_{self._savepoints}"
+        self._savepoints += 1
+        try:
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            conn.execute(f"RELEASE {name}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+        finally:
+            self._savepoints -= 1
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        conn = self._checkout()
+        try:
+            try:
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("COMMIT")  # a read transaction: this ends its snapshot
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+        finally:
+            self._checkin(conn)
+
+    def _checkout(self) -> sqlite3.Connection:
+        with self._pool_lock:
+            if self._closed:
+                raise self._closed_error()
+            if self._idle:
+                return self._idle.pop()
+        try:
+            return self._open_reader(self._reader_uri)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open a read connection: {exc}") from exc
+
+    def _checkin(self, conn: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            usable = not conn.in_transaction and not self._closed
+            if usable and len(self._idle) < _IDLE_READERS:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     @property
     def schema_version(self) -> int:
@@ -361,6 +622,34 @@ class SQLiteStore(Closeable):
         """How many articles are stored."""
         with self._transaction(write=False) as conn:
             return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def articles_without_story(self) -> list[str]:
+        """The ids of the stored articles that no story holds, in ingest order.
+
+        After an ingest every article it stored is in a story; an article
+        listed here was left by an ingest that did not finish (or by one
+        that could not place it), and the next ingest assigns it.
+        """
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT id FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id) ORDER BY seq"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def article_hashes(self) -> dict[str, str]:
+        """The content hash of every stored article, by id, in ingest order."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute("SELECT id, content_hash FROM articles ORDER BY seq").fetchall()
+        return {str(article_id): str(digest) for article_id, digest in rows}
+
+    def articles_changed(self) -> str:
+        """A token that changes whenever an article is added or replaced."""
+        with self._transaction(write=False) as conn:
+            count, seq, stamp = conn.execute(
+                "SELECT COUNT(*), MAX(seq), MAX(ingested_at) FROM articles"
+            ).fetchone()
+        return f"{count}:{seq or 0}:{stamp or ''}"
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with id ``article_id`` is stored."""

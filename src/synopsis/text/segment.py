@@ -27,6 +27,8 @@ _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)""")
 _NEXT_STARTS_SENTENCE = re.compile(r"""["'“‘«(\[]*[A-Z0-9À-ÖØ-ÞĀ-ſ¿¡]""")
 # "J" of "J. K. Lind", "U.S" of "U.S. officials": an initial or a dotted acronym.
 _INITIAL = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+# What ends the word before a full stop when scanning back: a space, an opening bracket or quote.
+_WORD_OPENERS = frozenset("(\"“‘'")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -72,10 +74,12 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         end = match.end(2)
         if end <= start:
             continue
-        following = paragraph[match.end() :]
-        if not _NEXT_STARTS_SENTENCE.match(following):
+        # Matched in place, never on copies of the rest: linear on a long paragraph.
+        if not _NEXT_STARTS_SENTENCE.match(paragraph, match.end()):
             continue
-        if match.group(1) == "." and _ends_with_abbreviation(paragraph[start : match.start(1)]):
+        if match.group(1) == "." and _ends_with_abbreviation(
+            _last_word(paragraph, start, match.start(1))
+        ):
             continue
         spans.append((start, end))
         start = match.end()
@@ -91,8 +95,20 @@ def _skip_space(text: str, index: int) -> int:
     return index
 
 
-def _ends_with_abbreviation(before: str) -> bool:
-    word = re.split(r"[\s(\"“‘']", before)[-1]
+def _last_word(text: str, start: int, end: int) -> str:
+    """The word of ``text[start:end]`` that ends at ``end``.
+
+    Scans back from ``end`` to the last space or opening bracket or quote, so
+    a sentence that runs on past many abbreviations ("Mr. A Mr. B …") costs
+    each boundary only its own word, not the whole sentence so far.
+    """
+    index = end
+    while index > start and not (text[index - 1].isspace() or text[index - 1] in _WORD_OPENERS):
+        index -= 1
+    return text[index:end]
+
+
+def _ends_with_abbreviation(word: str) -> bool:
     if not word:
         return False
     if _INITIAL.fullmatch(word):

@@ -18,7 +18,14 @@ from fastapi import FastAPI
 from ..archive import Archive
 from ..config import Settings
 from ..version import __version__
-from .middleware import ERROR_STATUS, BodyLimit, SecurityHeaders, error_response
+from .middleware import (
+    ERROR_STATUS,
+    BodyLimit,
+    HeadAndOptions,
+    SecurityHeaders,
+    error_response,
+    server_error,
+)
 from .routers import articles, pages, stories
 from .service import StoryService
 
@@ -63,8 +70,10 @@ def create_app(
     app.include_router(pages.router)
     for error in ERROR_STATUS:  # one handler: 404 / 422, JSON under /api, else the error page
         app.add_exception_handler(error, error_response)
+    app.add_exception_handler(Exception, server_error)  # 500, with the security headers
     app.add_middleware(BodyLimit, limit=settings.web.max_upload_bytes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAndOptions)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, OPTIONS' too
     return app
 
 

@@ -8,24 +8,37 @@ store's report cache (so other server processes and restarts reuse it) and in
 a small in-process LRU, together with the claim groups the side-by-side reader
 colours sentences by. Rendered pages are cached the same way, keyed by the
 version, so a story page that has not changed is served without rendering.
+
+Nothing a read does waits for an ingest: the store reads through connections
+of its own (an ingest's write transaction does not hold them up), a report is
+computed under a lock of its story only, and ingests take a lock of their own.
+Uploads are encoded at once, each in its own thread, and those that are
+waiting when an ingest is stored are stored together, as one ingest, so a
+burst of uploads does not queue one whole ingest per upload.
+Over a read-only store (or when the store is busy) a computed report is kept
+in this process only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from ..archive import Archive, IngestResult
+from ..archive import Archive, IngestResult, PreparedIngest
 from ..config import Settings, WebSettings
+from ..errors import StoreError
 from ..pipeline import InputItem
 from ..records import Article, StoryListing
 from ..store import StoryRow
 from ..version import __version__
+
+logger = logging.getLogger(__name__)
 
 CACHE_FORMAT = "web-1"
 """Bump when what is cached per story changes shape, so old cache rows are recomputed."""
@@ -114,8 +127,11 @@ class StoryFilter:
 class StoryService:
     """Stories, articles and ingest for the web, over one :class:`Archive`.
 
-    Safe to share between the server's threads: report computation and ingest
-    run one at a time under a lock; cached reads take no lock but the store's.
+    Safe to share between the server's threads. A story's report is computed
+    once, under a lock of that story (readers of other stories go on); ingests
+    are stored one batch at a time under a lock of their own, which no read
+    takes; cached reads take no lock at all, and the store's reads never wait
+    for a write.
     """
 
     def __init__(self, archive: Archive, settings: Settings | None = None) -> None:
@@ -123,7 +139,11 @@ class StoryService:
         self.settings = settings or archive.settings
         web = self.settings.web
         self._fingerprint = _settings_fingerprint(self.settings)
-        self._work = threading.Lock()
+        self._ingesting = threading.Lock()
+        self._queue: list[_Ticket] = []
+        self._queue_guard = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
+        self._computing_guard = threading.Lock()
         self._stories: LruCache[str, StoryData] = LruCache(web.page_cache_entries)
         self._pages: LruCache[tuple[str, ...], bytes] = LruCache(web.page_cache_entries)
         self._listing: tuple[str, list[tuple[StoryListing, str]]] | None = None
@@ -164,7 +184,7 @@ class StoryService:
         cached = self._stories.get(row.id)
         if cached is not None and cached.version == version:
             return cached
-        with self._work:
+        with self._story_lock(row.id):
             cached = self._stories.get(row.id)
             if cached is not None and cached.version == version:
                 return cached
@@ -173,20 +193,28 @@ class StoryService:
                 data = _story_data_from_json(row.id, version, stored)
             else:
                 data = self._compute(row, version)
-                self.archive.store.cache_report(
-                    row.id,
-                    version,
-                    json.dumps(
-                        {
-                            "report": data.report,
-                            "claims": data.claims,
-                            "sentences": data.sentences,
-                        },
-                        ensure_ascii=False,
-                    ),
-                )
+                self._keep(data)
             self._stories.put(row.id, data)
             return data
+
+    def _story_lock(self, story_id: str) -> threading.Lock:
+        """The lock under which story ``story_id``'s report is computed, once."""
+        with self._computing_guard:
+            lock = self._computing.get(story_id)
+            if lock is None:
+                lock = self._computing[story_id] = threading.Lock()
+            return lock
+
+    def _keep(self, data: StoryData) -> None:
+        """Cache ``data`` in the store for other processes; best effort, never fails a read."""
+        store = self.archive.store
+        if store.read_only:
+            return
+        payload = {"report": data.report, "claims": data.claims, "sentences": data.sentences}
+        try:
+            store.cache_report(data.id, data.version, json.dumps(payload, ensure_ascii=False))
+        except StoreError as exc:  # busy past the store's timeout, or the story merged away
+            logger.warning("story %s: report not cached in the store: %s", data.id, exc)
 
     def _compute(self, row: StoryRow, version: str) -> StoryData:
         """The story's report, with the claim groups and sentence spans of the same run."""
@@ -256,14 +284,50 @@ class StoryService:
         return self.archive.store.story_of(article_id)
 
     def ingest(self, items: Iterable[InputItem]) -> tuple[IngestResult, dict[str, str | None]]:
-        """Ingest ``items``; also says which story each added or known article is in."""
-        with self._work:
-            result = self.archive.ingest(list(items))
+        """Ingest ``items``; also says which story each added or known article is in.
+
+        Each call reads, cleans and encodes its own items in its own thread,
+        at once with the others. Storing them is done for every call that is
+        waiting at that moment together, as one ingest (one copy detection,
+        one transaction): uploads that arrive while an ingest is being stored
+        wait for one more, however many they are, rather than one each.
+        """
+        ticket = _Ticket(self.archive.prepare_ingest(list(items)))
+        with self._queue_guard:
+            self._queue.append(ticket)
+        with self._ingesting:
+            if not ticket.done.is_set():  # nobody stored it yet: store everything waiting
+                with self._queue_guard:
+                    batch, self._queue = self._queue, []
+                try:
+                    results = self.archive.finish_ingest([t.prepared for t in batch])
+                except BaseException as exc:
+                    for waiting in batch:
+                        waiting.error = exc
+                        waiting.done.set()
+                    raise
+                for waiting, stored in zip(batch, results, strict=True):
+                    waiting.result = stored
+                    waiting.done.set()
+        if ticket.error is not None:
+            raise ticket.error
+        result = ticket.result
+        assert result is not None
         placed = {
             article_id: self.archive.store.story_of(article_id)
             for article_id in [*result.added, *result.unchanged]
         }
         return result, placed
+
+
+@dataclass(slots=True)
+class _Ticket:
+    """One caller's prepared ingest, waiting to be stored with the others."""
+
+    prepared: PreparedIngest
+    done: threading.Event = field(default_factory=threading.Event)
+    result: IngestResult | None = None
+    error: BaseException | None = None
 
 
 def _settings_fingerprint(settings: Settings) -> str:

@@ -10,15 +10,18 @@ A body this server does not take raises :class:`~synopsis.errors.UploadError`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config import ReadSettings
 from ..errors import UploadError
 from ..readers.decoding import looks_binary
-from ..readers.fields import Draft
+from ..readers.fields import Draft, Outcome
 from ..readers.formats import BINARY_SUFFIXES, READERS
 from ..readers.html import draft_from_html_bytes
+from ..readers.warc import read_warc_stream
 from ..records import Failure, Skip
 from .fetch import Fetched
 
@@ -63,8 +66,19 @@ def safe_name(name: str | None, position: int) -> str:
     return cleaned or f"upload-{position}"
 
 
-def items_from_file(name: str, data: bytes, upload: Upload, max_articles: int) -> None:
-    """Add the articles of one uploaded file (``name`` is a label) to ``upload``."""
+def items_from_file(
+    name: str,
+    data: bytes,
+    upload: Upload,
+    max_articles: int,
+    read: ReadSettings | None = None,
+) -> None:
+    """Add the articles of one uploaded file (``name`` is a label) to ``upload``.
+
+    A web archive is read record by record from the bytes, with the bounds of
+    ``read`` (each record's decompressed payload, headers, record count), as
+    files on disk are.
+    """
     extension = file_format(name)
     source = f"upload:{name}"
     if extension is None:
@@ -74,7 +88,12 @@ def items_from_file(name: str, data: bytes, upload: Upload, max_articles: int) -
     if extension not in BINARY_SUFFIXES and looks_binary(data):
         upload.failures.append(Failure(source, "binary file, not text"))
         return
-    for outcome in READERS[extension](data, source, name):
+    outcomes: Iterable[Outcome]
+    if extension in BINARY_SUFFIXES:
+        outcomes = read_warc_stream(io.BytesIO(data), source, name, read or ReadSettings())
+    else:
+        outcomes = READERS[extension](data, source, name)
+    for outcome in outcomes:
         if isinstance(outcome, Failure):
             upload.failures.append(outcome)
         elif isinstance(outcome, Skip):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -11,7 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
+from ...config import ReadSettings
 from ...errors import UploadError
+from ...readers.structured import MAX_JSON_DEPTH, JSONTooDeep, load_json
 from ...report.contract import article_to_dict
 from ..deps import ServiceDep, SettingsDep, require_reader, require_writer
 from ..fetch import fetch
@@ -99,12 +100,17 @@ async def add_articles(
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
-            body = json.loads(await request.body())
+            body = load_json(await request.body())
+        except JSONTooDeep as exc:
+            raise UploadError(
+                f"the body is nested too deeply (more than {MAX_JSON_DEPTH} levels of "
+                "arrays and objects)"
+            ) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise UploadError(f"the body is not valid JSON: {exc}") from exc
         upload = items_from_json(body, limit)
     elif kind == "multipart/form-data":
-        upload = await _files(request, limit)
+        upload = await _files(request, limit, settings.read)
     else:
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
@@ -137,7 +143,7 @@ async def add_article_from_url(
     return await _ingest(service, upload)
 
 
-async def _files(request: Request, limit: int) -> Upload:
+async def _files(request: Request, limit: int, read: ReadSettings) -> Upload:
     upload = Upload()
     async with request.form(max_files=limit, max_fields=limit) as form:
         files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
@@ -145,7 +151,7 @@ async def _files(request: Request, limit: int) -> Upload:
             raise UploadError("no files in the form (field 'files')")
         for position, file in enumerate(files):
             data = await file.read()
-            items_from_file(safe_name(file.filename, position), data, upload, limit)
+            items_from_file(safe_name(file.filename, position), data, upload, limit, read)
     return upload
 
 
