@@ -50,6 +50,16 @@ eval_app = typer.Typer(
 app.add_typer(eval_app, name="eval")
 
 
+@contextmanager
+def usage_errors(console: Console) -> Iterator[None]:
+    """A :class:`SynopsisError` inside becomes a one-line error and exit code 2."""
+    try:
+        yield
+    except SynopsisError as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
 @eval_app.command("stories")
 def eval_stories(
     path: Annotated[Path, typer.Argument(help="JSON lines: articles with a gold story each.")],
@@ -66,11 +76,8 @@ def eval_stories(
 
     console = Console(stderr=True)
     settings = _settings(None)
-    try:
+    with usage_errors(console):
         result = evaluate_stories(path, load_embedder(settings.embed), settings.stories, field)
-    except SynopsisError as exc:
-        console.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from exc
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -106,12 +113,9 @@ def eval_claims(
 
     console = Console(stderr=True)
     settings = _settings(None)
-    try:
+    with usage_errors(console):
         pairs = read_pairs(path)
         result = evaluate_claims(pairs, load_embedder(settings.embed), settings.claims)
-    except SynopsisError as exc:
-        console.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from exc
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -145,7 +149,7 @@ def eval_summary(
     from .evaluation.summary import METRICS, evaluate_summaries, read_events
 
     console = Console(stderr=True)
-    try:
+    with usage_errors(console):
         events = read_events(path, limit)
         with progress_bars(console, enabled=not quiet) as update:
             result = evaluate_summaries(
@@ -153,9 +157,6 @@ def eval_summary(
                 Pipeline(_settings(None)),
                 progress=lambda done, total: update("summaries", done, total),
             )
-    except SynopsisError as exc:
-        console.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from exc
     table = Table(title=f"Summaries of {result.events} events at the reference's word count")
     table.add_column("system")
     for metric in METRICS:

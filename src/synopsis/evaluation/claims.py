@@ -15,7 +15,6 @@ second count the scorer's whole work, encoding included.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ..align.scorer import ClaimScorer, features, word_weights
 from ..config import ClaimSettings
 from ..embed import Embedder
 from ..errors import InputError
+from .jsonl import json_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +86,8 @@ class ClaimEvaluation:
 
 def read_pairs(path: str | Path) -> list[SentencePair]:
     """The pairs of a JSON-lines file; a bad line raises naming the line and field."""
-    source = Path(path)
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(source), f"cannot read: {exc}") from exc
     pairs: list[SentencePair] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(where, f"not JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise InputError(where, "expected a JSON object")
+    for _, where, data in json_lines(path):
         first, second, label = data.get("s1"), data.get("s2"), data.get("label")
         if not isinstance(first, str) or not isinstance(second, str):
             raise InputError(where, "fields 's1' and 's2' must be strings")
@@ -109,7 +95,7 @@ def read_pairs(path: str | Path) -> list[SentencePair]:
             raise InputError(where, "field 'label' must be 0 or 1")
         pairs.append(SentencePair(first, second, bool(label)))
     if not pairs:
-        raise InputError(str(source), "no sentence pairs")
+        raise InputError(str(path), "no sentence pairs")
     return pairs
 
 

@@ -21,7 +21,6 @@ texts and vectors, so their rate counts clustering only).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from ..errors import InputError
 from ..pipeline.stages import prepare_article
 from ..pipeline.stream import StoryStream, signal_vectors
 from ..records import Article
+from .jsonl import json_lines
 from .metrics import bcubed
 
 
@@ -101,22 +101,8 @@ class StoryEvaluation:
 
 def read_gold(path: str | Path, field: str = "story") -> list[GoldArticle]:
     """Articles and their gold stories from a JSON Lines file (see the module's notes)."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     gold: list[GoldArticle] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(where), f"not JSON: {exc.msg}") from exc
-        if not isinstance(row, dict):
-            raise InputError(str(where), "expected a JSON object")
+    for number, where, row in json_lines(path):
         story = row.get(field)
         if not isinstance(story, str | int) or isinstance(story, bool) or story == "":
             raise InputError(str(where), f"field {field!r} (the gold story) is missing or empty")

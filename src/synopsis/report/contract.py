@@ -9,26 +9,27 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..records import (
-    Article,
-    Citation,
-    CitedLine,
-    Conflict,
-    CopyLink,
-    Digest,
-    Entity,
-    Fact,
-    Failure,
-    Figure,
-    QuoteGroup,
-    Skip,
-    SummaryLine,
-)
+from ..records import Fact, SummaryLine
 from ..version import __version__
 from .html import render_html
 from .markdown import render_markdown
+
+if TYPE_CHECKING:  # the records this module turns into the contract's dictionaries
+    from ..records import (
+        Article,
+        Citation,
+        CitedLine,
+        Conflict,
+        CopyLink,
+        Digest,
+        Entity,
+        Failure,
+        Figure,
+        QuoteGroup,
+        Skip,
+    )
 
 SCHEMA = "synopsis.report/1"
 
