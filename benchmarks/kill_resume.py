@@ -1,7 +1,7 @@
 """``synopsis ingest`` killed (SIGKILL) at random points, then run again: is anything lost?
 
 Usage: python benchmarks/kill_resume.py [INPUT ...] [--kills 20] [--seed 13] [--workers N]
-                                        [--rev REV]
+                                        [--rev REV] [--at-first-articles]
 
 1. Ingests INPUT (default: ECB+ dev, ``../shared/data/ecbplus-dev.jsonl``)
    into a new store without interruption: the reference stories (story id ->
@@ -15,6 +15,10 @@ Usage: python benchmarks/kill_resume.py [INPUT ...] [--kills 20] [--seed 13] [--
    stories, copy links, cached vectors), and after the re-run: ``PRAGMA
    integrity_check``, duplicated articles, articles in no story or in two,
    and whether the stories equal the reference; then the total (``20/20``).
+
+``--at-first-articles`` adds one kill at the moment the store first holds an
+article (polled every 5 ms): the point where an ingest that commits its
+articles before its stories loses them (the first row printed, "first").
 
 The real command line runs (``synopsis ingest``, the packaged encoder, worker
 processes as the command line chooses them unless ``--workers``); ``--rev``
@@ -116,21 +120,31 @@ def run_to_end(command: list[str], name: str) -> float:
     return time.perf_counter() - start
 
 
-def killed_at(command: list[str], delay: float) -> bool:
+def killed_at(command: list[str], delay: float | None, db: Path) -> tuple[bool, float]:
     """Run ``command`` in its own process group, SIGKILL the group after ``delay`` s.
 
-    Whether it was still running (``False``: it had finished before the kill).
+    ``delay=None``: as soon as ``db`` holds an article. Whether it was still
+    running (``False``: it had finished before the kill), and when it was killed.
     """
+    start = time.perf_counter()
     child = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        child.wait(timeout=delay)
-        return False
-    except subprocess.TimeoutExpired:
+        if delay is None:
+            while child.poll() is None and counts(db)["articles"] == 0:
+                time.sleep(0.005)
+            if child.poll() is not None:
+                return False, time.perf_counter() - start
+        else:
+            try:
+                child.wait(timeout=delay)
+                return False, delay
+            except subprocess.TimeoutExpired:
+                pass
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-        return True
+        return True, time.perf_counter() - start
     finally:
         with contextlib.suppress(ProcessLookupError):  # workers left behind, if any
             os.killpg(child.pid, signal.SIGKILL)
@@ -143,6 +157,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--workers", type=int, help="passed to synopsis ingest")
     parser.add_argument("--rev", help="run this committed tree instead of the working tree")
+    parser.add_argument(
+        "--at-first-articles", action="store_true", help="one more kill: at the first articles"
+    )
     args = parser.parse_args()
     paths = args.paths or [str(ECB)]
     rng = random.Random(args.seed)
@@ -162,11 +179,13 @@ def main() -> None:
             f"{'integrity':9s} {'dup':>3} {'lost':>4} {'twice':>5}  stories"
         )
         good = 0
-        for n in range(1, args.kills + 1):
-            delay = rng.uniform(0.0, seconds)
+        delays: list[float | None] = [rng.uniform(0.0, seconds) for _ in range(args.kills)]
+        if args.at_first_articles:
+            delays.insert(0, None)
+        for n, delay in enumerate(delays, start=0 if args.at_first_articles else 1):
             db = Path(folder) / f"kill-{n}.db"
             command = ingest_command(src, paths, db, args.workers)
-            killed = killed_at(command, delay)
+            killed, when = killed_at(command, delay, db)
             stored = counts(db)
             rerun = run_to_end(command, f"re-run {n}")
             after = check(db)
@@ -184,15 +203,16 @@ def main() -> None:
             )
             if not killed:
                 at_kill += " (done)"
+            shown = f"{when:5.1f}s" if delay is not None else "first"
             print(
-                f"{n:4d} {delay:5.1f}s  {at_kill:34s} {rerun:6.1f}s  {after.integrity:9s} "
+                f"{n:4d} {shown:>6s}  {at_kill:34s} {rerun:6.1f}s  {after.integrity:9s} "
                 f"{after.duplicates:3d} {after.unplaced:4d} {after.doubly_placed:5d}  "
                 f"{'equal' if same else f'DIFFERENT ({len(after.stories)} stories)'}"
             )
             db.unlink()
             for leftover in (Path(f"{db}-wal"), Path(f"{db}-shm")):
                 leftover.unlink(missing_ok=True)
-    print(f"{tree}: {good}/{args.kills} re-runs gave the uninterrupted stories, intact")
+    print(f"{tree}: {good}/{len(delays)} re-runs gave the uninterrupted stories, intact")
 
 
 if __name__ == "__main__":
