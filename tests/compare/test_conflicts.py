@@ -119,3 +119,19 @@ def test_compare_and_quote_settings_are_checked() -> None:
         QuoteSettings(vector_threshold=1.5)
     settings = Settings.from_mapping({"compare.ner": "false", "quotes.min_words": "4"})
     assert settings.compare.ner is False and settings.quotes.min_words == 4
+
+
+def test_the_finders_run_are_the_ones_given() -> None:
+    from synopsis.compare import FINDERS, ConflictInputs, ConflictKind, find_conflicts
+    from synopsis.records import Conflict, Story
+
+    inputs = ConflictInputs(
+        story=Story("s", []), articles={}, claims=[], quotes=[], names=None, figures={}
+    )
+
+    def planted(_: ConflictInputs) -> list[Conflict]:
+        return [Conflict(ConflictKind.NAME, "x", ())]
+
+    assert find_conflicts(inputs, []) == []  # none asked for, none run
+    assert find_conflicts(inputs, [planted]) == planted(inputs)
+    assert find_conflicts(inputs) == [] and len(FINDERS) == 4

@@ -91,7 +91,7 @@ def view(text: str) -> SentenceView:
     names: list[str] = []
     numbers: set[float] = set()
     negations = 0
-    for position, token in enumerate(tokens):
+    for token in tokens:
         lower = token.casefold()
         if _NUMBER.fullmatch(token):
             numbers.add(_number(token))
@@ -103,7 +103,7 @@ def view(text: str) -> SentenceView:
         if lower in stop or len(lower) < 3:
             continue
         words.add(_stem(lower.strip("'’-")))
-        if token[0].isupper() and (position > 0 or not _common_opener(lower)):
+        if token[0].isupper():  # stop words ("The", "He") were left out above
             names.append(lower)
     return SentenceView(
         frozenset(words), tuple(dict.fromkeys(names)), frozenset(numbers), negations
@@ -114,10 +114,6 @@ def _number(token: str) -> float:
     """``"1,200"`` → 1200.0, ``"5.5"`` → 5.5; a version-like ``"2.6.0"`` keeps its first part."""
     head, _, tail = token.replace(",", "").partition(".")
     return float(f"{head}.{tail.partition('.')[0]}" if tail else head)
-
-
-def _common_opener(lower: str) -> bool:
-    return lower in english_stop_words()
 
 
 def _stem(word: str) -> str:

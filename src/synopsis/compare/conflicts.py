@@ -90,7 +90,8 @@ def find_conflicts(
     inputs: ConflictInputs, finders: Sequence[ConflictFinder] | None = None
 ) -> list[Conflict]:
     """Every conflict of a story, finder by finder (by default :data:`FINDERS`, in order)."""
-    return [conflict for finder in finders or FINDERS for conflict in finder(inputs)]
+    chosen = FINDERS if finders is None else finders
+    return [conflict for finder in chosen for conflict in finder(inputs)]
 
 
 def _citation(articles: Mapping[str, Article], article_id: str, sentence: int) -> Citation:

@@ -156,14 +156,10 @@ class Pipeline:
         """Add one prepared chunk to ``batch`` (``here``: prepared in this process)."""
         batch.extend(part)
         if not here:  # vectors made elsewhere: keep them, as encoding here would have
-            self.embedder.remember(part.encoded, stack(part.encoded_vectors, self.dim))
+            self.embedder.remember(part.encoded, stack(part.encoded_vectors, self.embedder.dim))
         done = len(batch.articles) + len(batch.failures)
         progress("clean", done, total)
         progress("embed", done, total)
-
-    @property
-    def dim(self) -> int:
-        return self.embedder.dim
 
     def _executor_for(self, articles: int) -> tuple[Executor, bool]:
         """The executor for a batch of ``articles``, and whether this call must close it."""
