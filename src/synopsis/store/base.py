@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
@@ -180,12 +181,53 @@ class Store(Protocol):
         """
         ...
 
-    def story_centroids(self) -> dict[str, npt.NDArray[np.float32]]:
-        """The centroid of every live story that has one, by story id."""
+    def story_centroids(
+        self, story_ids: Sequence[str] | None = None
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """The centroid of every live story that has one (or of those in ``story_ids``)."""
         ...
 
     def story_state(self, story_id: str) -> dict[str, Any] | None:
         """The clustering state saved with story ``story_id``, if any."""
+        ...
+
+    # -- stories: what one ingest reads, never every story --------------------
+
+    def get_stories(self, story_ids: Sequence[str]) -> list[StoryRow]:
+        """The stories with the given ids (merged or not), in the order asked.
+
+        Raises :class:`NotFoundError` naming the first id that is not stored.
+        """
+        ...
+
+    def active_stories(self, since: datetime | None) -> list[StoryRow]:
+        """The live stories that can still gather articles, in :meth:`list_stories` order.
+
+        Those whose ``last_published`` is unknown or not before ``since``
+        (every live story when ``since`` is ``None``).
+        """
+        ...
+
+    def story_clock(self) -> datetime | None:
+        """The latest ``last_published`` of any live story, or ``None`` if none has one."""
+        ...
+
+    def story_states(self, story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The clustering state saved with each of ``story_ids`` that has one, by story id."""
+        ...
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The story holding each of ``article_ids`` that a story holds, by article id."""
+        ...
+
+    # -- metadata -----------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """The value stored under ``key`` in the store's metadata, or ``None``."""
+        ...
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``; ``schema_version`` is the store's own and refused."""
         ...
 
     # -- copies -----------------------------------------------------------
@@ -196,6 +238,56 @@ class Store(Protocol):
 
     def copies_among(self, article_ids: Iterable[str]) -> list[CopyLink]:
         """The stored links whose two articles are both in ``article_ids``."""
+        ...
+
+    # -- candidate indexes (copy detection) ------------------------------------
+
+    def put_candidate_keys(self, keys: Mapping[str, Sequence[tuple[int, int]]]) -> None:
+        """Index each article's LSH band keys, ``(band, key)`` pairs, replacing what it had.
+
+        ``band`` names the index and the band in it (a small int chosen by
+        :mod:`synopsis.copies`), ``key`` is a signed 64-bit int. Each id must
+        be a stored article; its keys go when it does.
+        """
+        ...
+
+    def candidate_matches(
+        self, keys: Mapping[str, Sequence[tuple[int, int]]]
+    ) -> dict[str, list[str]]:
+        """For each id in ``keys``: the other stored articles sharing a ``(band, key)`` pair.
+
+        In ingest order; an id that matches nothing maps to an empty list.
+        The ids asked about need not be stored.
+        """
+        ...
+
+    def put_candidate_vectors(self, vectors: Mapping[str, npt.ArrayLike]) -> None:
+        """Record each article's nearest-neighbour search vector (1-D, float32).
+
+        Each gets the next position (positions only grow; a later vector of
+        an article replaces its earlier one, which leaves its position).
+        Each id must be a stored article.
+        """
+        ...
+
+    def candidate_vectors_after(
+        self, position: int, limit: int = 10_000
+    ) -> list[tuple[int, str, npt.NDArray[np.float32]]]:
+        """``(position, article_id, vector)`` recorded after ``position``, by position.
+
+        At most ``limit`` rows; a caller catches up by asking again after the
+        last position it got.
+        """
+        ...
+
+    def index_folder(self) -> Path | None:
+        """Where indexes derived from the store may be kept between runs, or ``None``.
+
+        A folder for rebuildable files (the nearest-neighbour index of
+        copy candidates), created on first use by whoever writes there;
+        ``None`` where the store has no place on this machine's disk (an
+        in-memory store): such indexes are then rebuilt in memory.
+        """
         ...
 
     # -- vectors ----------------------------------------------------------

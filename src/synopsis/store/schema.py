@@ -31,7 +31,7 @@ __all__ = [
 Migration = tuple[int, str]
 """A schema migration: the version it brings the store to, and its SQL script."""
 
-SCHEMA_VERSION: Final[int] = 3
+SCHEMA_VERSION: Final[int] = 4
 """The schema version this code writes."""
 
 META_TABLE: Final[str] = (
@@ -124,10 +124,31 @@ ALTER TABLE articles ADD COLUMN quality TEXT NOT NULL DEFAULT '[]';  -- JSON [{k
 ALTER TABLE copies ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';   -- JSON [AlignedPassage]
 """
 
+# Version 4: persistent candidate indexes for copy detection, so an ingest compares
+# its new articles with their candidates only: the LSH band keys of each article
+# and one search vector per article (positions only grow, so a local
+# nearest-neighbour index catches up by reading what came after its last position).
+_SCHEMA_V4: Final[str] = """
+CREATE TABLE candidate_keys (
+    band       INTEGER NOT NULL,               -- index and band, numbered by synopsis.copies
+    key        BIGINT NOT NULL,                -- the band's hash, signed 64-bit
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (band, key, article_id)
+);
+CREATE INDEX candidate_keys_article ON candidate_keys (article_id);
+
+CREATE TABLE candidate_vectors (
+    position   BIGINT PRIMARY KEY,             -- assigned in increasing order, never reused
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles (id) ON DELETE CASCADE,
+    data       BLOB NOT NULL                   -- little-endian float32
+);
+"""
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     (1, _SCHEMA_V1),
     (2, _SCHEMA_V2),
     (3, _SCHEMA_V3),
+    (4, _SCHEMA_V4),
 )
 """Every migration, oldest first; the last one brings a store to :data:`SCHEMA_VERSION`."""
 
