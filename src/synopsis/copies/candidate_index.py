@@ -46,7 +46,14 @@ from ..config import CopySettings
 from ..records import Article
 from ..store.base import Store
 from ..types import Matrix
-from .candidates import EXACT_SEARCH_MAX, MinHasher, band_keys, has_elements, mean_vectors
+from .candidates import (
+    EXACT_SEARCH_MAX,
+    MinHasher,
+    band_keys,
+    estimated_containment,
+    has_elements,
+    mean_vectors,
+)
 from .near_duplicate import NearDuplicateIndex, shingles
 
 __all__ = ["CandidateIndex", "CandidateKeys", "Candidates"]
@@ -61,6 +68,16 @@ _KEYS_META: Final = "copies.candidate_keys"
 _VECTORS_META: Final = "copies.candidate_vectors"
 _PAGE: Final = 5_000  # vectors read per query when the local index catches up
 _SIGNED: Final = np.dtype(np.int64)
+_LOW_BITS: Final = np.uint64(0xFFFF)  # sketches keep 16 bits of each MinHash value
+_SKETCH: Final = "copies:"  # key prefix of the sketches, in the store's vector table
+
+
+@dataclass(frozen=True, slots=True)
+class _Indexed:
+    """An article's band keys, and its sketch: 16-bit shingle and word signatures, set sizes."""
+
+    keys: CandidateKeys
+    sketch: npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,31 +120,35 @@ class CandidateIndex:
         self._hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
         self._near = NearDuplicateIndex(settings)
         self._local: _LocalVectorIndex | None = None
-        self._known: dict[str, tuple[str, CandidateKeys]] = {}
+        self._known: dict[str, tuple[str, _Indexed]] = {}
         self._added_dim = 0  # the dimension of the search vectors this process added
 
     # -- keys -----------------------------------------------------------------
 
     def keys(self, articles: Sequence[Article]) -> dict[str, CandidateKeys]:
-        """The band keys of each article in the three LSH indexes (none for an empty text).
+        """The band keys of each article in the three LSH indexes (none for an empty text)."""
+        return {article_id: done.keys for article_id, done in self._indexed(articles).items()}
 
-        The keys of the articles last looked up are remembered (by id and
-        text), so the ingest that looks its articles up and then adds them
-        computes them once.
+    def _indexed(self, articles: Sequence[Article]) -> dict[str, _Indexed]:
+        """Band keys and sketch of each article.
+
+        Those of the articles last looked up are remembered (by id and text),
+        so the ingest that looks its articles up and then adds them computes
+        them once.
         """
         known = {
             a.id: self._known[a.id][1]
             for a in articles
             if a.id in self._known and self._known[a.id][0] == a.text
         }
-        fresh = self._compute_keys([a for a in articles if a.id not in known])
+        fresh = self._compute([a for a in articles if a.id not in known])
         return {a.id: known[a.id] if a.id in known else fresh[a.id] for a in articles}
 
-    def _compute_keys(self, articles: Sequence[Article]) -> dict[str, CandidateKeys]:
+    def _compute(self, articles: Sequence[Article]) -> dict[str, _Indexed]:
         settings = self.settings
         found: dict[str, CandidateKeys] = {a.id: [] for a in articles}
         if not articles:
-            return found
+            return {}
         near = [(a.id, shingles(a.text, settings.shingle_words)) for a in articles]
         near = [(article_id, own) for article_id, own in near if own]
         if near:
@@ -138,18 +159,63 @@ class CandidateIndex:
             for (article_id, _), row in zip(near, keys, strict=True):
                 found[article_id] += _numbered(_NEAR_DUPLICATE, row)
         sets = [self._hasher.word_sets(a.text) for a in articles]
-        for start, hashed, threshold in (
-            (_SHINGLES, [s.shingles for s in sets], settings.candidate_shingle_threshold),
-            (_WORDS, [s.words for s in sets], settings.candidate_word_threshold),
+        shingled = self._hasher.signatures([s.shingles for s in sets])
+        worded = self._hasher.signatures([s.words for s in sets])
+        for start, signatures, threshold in (
+            (_SHINGLES, shingled, settings.candidate_shingle_threshold),
+            (_WORDS, worded, settings.candidate_word_threshold),
         ):
-            signatures = self._hasher.signatures(hashed)
-            if not len(signatures):
-                continue
             keys = band_keys(signatures, threshold)
             for article, row, valid in zip(articles, keys, has_elements(signatures), strict=True):
                 if valid:
                     found[article.id] += _numbered(start, row)
-        return found
+        sketches = np.hstack(
+            [
+                (shingled & _LOW_BITS).astype(np.float32),
+                (worded & _LOW_BITS).astype(np.float32),
+                np.array([[s.shingle_count, len(s.words)] for s in sets], dtype=np.float32),
+            ]
+        )
+        return {
+            a.id: _Indexed(found[a.id], sketch)
+            for a, sketch in zip(articles, sketches, strict=True)
+        }
+
+    def _close_enough(self, a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> bool:
+        """Whether two sketches may be of copies: the estimates a verification needs, halved.
+
+        A band match at a low threshold is often two articles that share a
+        word here and there; they grow with the store, so they are dropped
+        here, before the stored article is read, unless their estimated
+        shingle or word overlap reaches half the candidate thresholds or the
+        smaller is estimated three quarters inside the other.
+        """
+        settings = self.settings
+        perm = settings.num_perm
+        shingles_a, shingles_b = int(a[2 * perm]), int(b[2 * perm])
+        if shingles_a and shingles_b:
+            jaccard = float(np.mean(a[:perm] == b[:perm]))
+            if jaccard >= settings.candidate_shingle_threshold / 2:
+                return True
+            inside = estimated_containment(jaccard, shingles_a, shingles_b)
+            if inside >= settings.near_duplicate_containment * 0.75:
+                return True
+        if int(a[2 * perm + 1]) and int(b[2 * perm + 1]):
+            words = float(np.mean(a[perm : 2 * perm] == b[perm : 2 * perm]))
+            if words >= settings.candidate_word_threshold / 2:
+                return True
+        return False
+
+    def _sketch_model(self) -> str:
+        digest = hashlib.blake2b(self.keys_fingerprint().encode(), digest_size=6).hexdigest()
+        return f"synopsis.copies.sketch/{digest}"
+
+    def _put(self, articles: Sequence[Article]) -> None:
+        indexed = self._indexed(articles)
+        self.store.put_candidate_keys({i: done.keys for i, done in indexed.items()})
+        self.store.put_vectors(
+            self._sketch_model(), {_SKETCH + i: done.sketch for i, done in indexed.items()}
+        )
 
     def keys_fingerprint(self) -> str:
         """What the band keys depend on: the copy settings that shape them."""
@@ -177,13 +243,19 @@ class CandidateIndex:
         and each one's nearest stored neighbours by search vector.
         """
         own = {a.id for a in articles}
-        keys = self.keys(articles)
-        self._known = {a.id: (a.text, keys[a.id]) for a in articles}
-        matches = self.store.candidate_matches(keys)
+        indexed = self._indexed(articles)
+        self._known = {a.id: (a.text, indexed[a.id]) for a in articles}
+        matches = self.store.candidate_matches({i: done.keys for i, done in indexed.items()})
+        proposed = list(dict.fromkeys(o for near in matches.values() for o in near if o not in own))
+        sketches = self.store.get_vectors([_SKETCH + i for i in proposed], self._sketch_model())
         banded: dict[str, None] = {}
         for article in articles:
+            mine = indexed[article.id].sketch
             for other in matches.get(article.id, []):
-                if other not in own:
+                if other in own or other in banded:
+                    continue
+                theirs = sketches.get(_SKETCH + other)
+                if theirs is None or self._close_enough(mine, theirs):
                     banded[other] = None
         neighbours: dict[str, list[str]] = {}
         vectors = self.search_vectors(articles, sentence_vectors)
@@ -218,7 +290,7 @@ class CandidateIndex:
 
         Call inside the transaction that stores them; :meth:`save` after it commits.
         """
-        self.store.put_candidate_keys(self.keys(articles))
+        self._put(articles)
         vectors = self.search_vectors(articles, sentence_vectors)
         if vectors:
             self.store.put_candidate_vectors(vectors)
@@ -263,7 +335,7 @@ class CandidateIndex:
         count = 0
         for page in articles:
             if keys:
-                self.store.put_candidate_keys(self.keys(page))
+                self._put(page)
             if vectors:
                 found = self.search_vectors(page, vectors_of(page))
                 if found:
