@@ -275,7 +275,7 @@ def test_foreign_keys_are_enforced(store: SQLiteStore) -> None:
 
 def test_schema_version_is_stored(db: Path) -> None:
     with SQLiteStore(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
     assert MIGRATIONS[-1][0] == SCHEMA_VERSION
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -764,7 +764,7 @@ def test_a_version_2_store_gains_the_quality_and_evidence_columns(tmp_path: Path
         )
         conn.commit()
     with SQLiteStore(path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
         assert store.get_article("o1").quality == []
 
 

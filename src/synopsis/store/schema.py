@@ -20,13 +20,27 @@ from typing import Final
 from ..errors import StoreError
 
 __all__ = [
+    "CANDIDATE_POSITION_KEY",
     "META_TABLE",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Migration",
+    "check_meta_key",
     "checked_migrations",
     "split_statements",
 ]
+
+CANDIDATE_POSITION_KEY: Final[str] = "candidate_vectors.last_position"
+"""The ``meta`` key holding the last position given to a candidate vector."""
+
+_RESERVED_META: Final = frozenset({"schema_version", CANDIDATE_POSITION_KEY})
+
+
+def check_meta_key(key: str) -> None:
+    """:class:`StoreError` unless ``key`` is a non-empty ``meta`` key a caller may write."""
+    if not key or key in _RESERVED_META:
+        raise StoreError(f"meta key {key!r} is the store's own; choose another key")
+
 
 Migration = tuple[int, str]
 """A schema migration: the version it brings the store to, and its SQL script."""

@@ -38,6 +38,7 @@ folder nobody may write to.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -76,7 +77,15 @@ from .codec import (
     vector_blob,
     vector_from_blob,
 )
-from .schema import META_TABLE, MIGRATIONS, Migration, checked_migrations, split_statements
+from .schema import (
+    CANDIDATE_POSITION_KEY,
+    META_TABLE,
+    MIGRATIONS,
+    Migration,
+    check_meta_key,
+    checked_migrations,
+    split_statements,
+)
 
 __all__ = ["ReadOnlyStoreError", "SQLiteStore", "can_write"]
 
@@ -799,14 +808,93 @@ class SQLiteStore(Closeable):
                 (from_id, into_id, now),
             )
 
-    def story_centroids(self) -> dict[str, npt.NDArray[np.float32]]:
-        """The centroid of every live story that has one, by story id."""
+    def story_centroids(
+        self, story_ids: Sequence[str] | None = None
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """The centroid of every live story that has one (or of those in ``story_ids``)."""
+        query = (
+            "SELECT id, centroid FROM stories WHERE merged_into IS NULL AND centroid IS NOT NULL"
+        )
+        with self._transaction(write=False) as conn:
+            if story_ids is None:
+                rows = conn.execute(query + " ORDER BY id").fetchall()
+            else:
+                rows = []
+                for chunk in _chunks(list(dict.fromkeys(story_ids))):
+                    rows.extend(
+                        conn.execute(f"{query} AND id IN ({_marks(chunk)})", chunk).fetchall()
+                    )
+        return {str(sid): vector_from_blob(data, f"story {sid!r} centroid") for sid, data in rows}
+
+    def get_stories(self, story_ids: Sequence[str]) -> list[StoryRow]:
+        """The stories with the given ids (merged or not), in the order asked.
+
+        Raises :class:`NotFoundError` naming the first id that is not stored.
+        """
+        ids = list(story_ids)
+        with self._transaction(write=False) as conn:
+            found = {row.id: row for row in _load_some_stories(conn, list(dict.fromkeys(ids)))}
+        for story_id in ids:
+            if story_id not in found:
+                raise NotFoundError("story", story_id)
+        return [found[story_id] for story_id in ids]
+
+    def active_stories(self, since: datetime | None) -> list[StoryRow]:
+        """The live stories whose ``last_published`` is unknown or not before ``since``.
+
+        Every live story when ``since`` is ``None``; in :meth:`list_stories` order.
+        """
         with self._transaction(write=False) as conn:
             rows = conn.execute(
-                "SELECT id, centroid FROM stories "
-                "WHERE merged_into IS NULL AND centroid IS NOT NULL ORDER BY id"
+                "SELECT id, last_published FROM stories WHERE merged_into IS NULL "
+                "ORDER BY updated DESC, id"
             ).fetchall()
-        return {str(sid): vector_from_blob(data, f"story {sid!r} centroid") for sid, data in rows}
+            # Stored times keep their own offsets, so they are compared parsed, not as text.
+            wanted = [
+                str(story_id)
+                for story_id, last in rows
+                if since is None or last is None or _after(parse_dt(last), since)
+            ]
+            found = {row.id: row for row in _load_some_stories(conn, wanted)}
+        return [found[story_id] for story_id in wanted]
+
+    def story_clock(self) -> datetime | None:
+        """The latest ``last_published`` of any live story, or ``None`` if none has one."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT last_published FROM stories "
+                "WHERE merged_into IS NULL AND last_published IS NOT NULL"
+            ).fetchall()
+        times = [parse_dt(row[0]) for row in rows]
+        return max((t for t in times if t is not None), default=None)
+
+    def story_states(self, story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The clustering state saved with each of ``story_ids`` that has one, by story id."""
+        states: dict[str, dict[str, Any]] = {}
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(list(dict.fromkeys(story_ids))):
+                for story_id, data in conn.execute(
+                    f"SELECT id, state FROM stories WHERE state IS NOT NULL "
+                    f"AND id IN ({_marks(chunk)})",
+                    chunk,
+                ):
+                    state = state_from_json(data, f"{self.path}: story {story_id!r}")
+                    if state is not None:
+                        states[str(story_id)] = state
+        return states
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The story holding each of ``article_ids`` that a story holds, by article id."""
+        found: dict[str, str] = {}
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                for article_id, story_id in conn.execute(
+                    "SELECT article_id, story_id FROM story_articles "
+                    f"WHERE article_id IN ({_marks(chunk)})",
+                    chunk,
+                ):
+                    found[str(article_id)] = str(story_id)
+        return found
 
     def story_state(self, story_id: str) -> dict[str, Any] | None:
         """The clustering state saved with story ``story_id``, or ``None``.
@@ -818,6 +906,127 @@ class SQLiteStore(Closeable):
         if row is None:
             raise NotFoundError("story", story_id)
         return state_from_json(row[0], f"{self.path}: story {story_id!r}")
+
+    # -- metadata -------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """The value stored under ``key`` in the ``meta`` table, or ``None``."""
+        with self._transaction(write=False) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``; ``schema_version`` is the store's own and refused."""
+        check_meta_key(key)
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- candidate indexes ------------------------------------------------------
+
+    def put_candidate_keys(self, keys: Mapping[str, Sequence[tuple[int, int]]]) -> None:
+        """Index each article's LSH band keys, replacing what it had.
+
+        Raises :class:`NotFoundError` for an id that is not a stored article.
+        """
+        if not keys:
+            return
+        rows = [
+            (int(band), int(key), article_id)
+            for article_id, pairs in keys.items()
+            for band, key in dict.fromkeys(pairs)
+        ]
+        with self._transaction(write=True) as conn:
+            ids = list(keys)
+            _require_articles(conn, ids)
+            for chunk in _chunks(ids):
+                conn.execute(
+                    f"DELETE FROM candidate_keys WHERE article_id IN ({_marks(chunk)})", chunk
+                )
+            conn.executemany(
+                "INSERT INTO candidate_keys (band, key, article_id) VALUES (?, ?, ?)", rows
+            )
+
+    def candidate_matches(
+        self, keys: Mapping[str, Sequence[tuple[int, int]]]
+    ) -> dict[str, list[str]]:
+        """For each id in ``keys``: the other stored articles sharing a ``(band, key)`` pair.
+
+        In ingest order. The keys asked about travel as one JSON parameter,
+        so the whole batch is one query however many keys it has.
+        """
+        matches: dict[str, list[str]] = {article_id: [] for article_id in keys}
+        if not keys:
+            return matches
+        asked = sorted(
+            {(int(b), int(k), article_id) for article_id, pairs in keys.items() for b, k in pairs}
+        )
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "WITH q (band, key, article_id) AS (SELECT json_extract(value, '$[0]'), "
+                "json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)) "
+                "SELECT DISTINCT q.article_id, a.id, a.seq FROM q "
+                "CROSS JOIN candidate_keys c ON c.band = q.band AND c.key = q.key "
+                "JOIN articles a ON a.id = c.article_id "
+                "WHERE c.article_id != q.article_id ORDER BY q.article_id, a.seq",
+                (json.dumps(asked),),
+            ).fetchall()
+        for asking, found, _seq in rows:
+            matches[str(asking)].append(str(found))
+        return matches
+
+    def put_candidate_vectors(self, vectors: Mapping[str, npt.ArrayLike]) -> None:
+        """Record each article's search vector at the next position, replacing an older one.
+
+        Raises :class:`NotFoundError` for an id that is not a stored article.
+        """
+        if not vectors:
+            return
+        blobs = [
+            (article_id, vector_blob(vector, f"candidate vector of {article_id!r}")[1])
+            for article_id, vector in vectors.items()
+        ]
+        with self._transaction(write=True) as conn:
+            ids = [article_id for article_id, _ in blobs]
+            _require_articles(conn, ids)
+            for chunk in _chunks(ids):
+                conn.execute(
+                    f"DELETE FROM candidate_vectors WHERE article_id IN ({_marks(chunk)})", chunk
+                )
+            start = int(_meta_int(conn, CANDIDATE_POSITION_KEY)) + 1
+            conn.executemany(
+                "INSERT INTO candidate_vectors (position, article_id, data) VALUES (?, ?, ?)",
+                [(start + n, article_id, blob) for n, (article_id, blob) in enumerate(blobs)],
+            )
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (CANDIDATE_POSITION_KEY, str(start + len(blobs) - 1)),
+            )
+
+    def candidate_vectors_after(
+        self, position: int, limit: int = 10_000
+    ) -> list[tuple[int, str, npt.NDArray[np.float32]]]:
+        """``(position, article_id, vector)`` recorded after ``position``, by position."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT position, article_id, data FROM candidate_vectors "
+                "WHERE position > ? ORDER BY position LIMIT ?",
+                (int(position), int(limit)),
+            ).fetchall()
+        return [
+            (int(pos), str(article_id), vector_from_blob(data, f"candidate vector {pos}"))
+            for pos, article_id, data in rows
+        ]
+
+    def index_folder(self) -> Path | None:
+        """``<store file>.indexes`` beside the store file; ``None`` for ``":memory:"``."""
+        if self._memory:
+            return None
+        return self.path.with_name(self.path.name + ".indexes")
 
     # -- copies ---------------------------------------------------------------
 
@@ -966,6 +1175,33 @@ def _load_stories(
     for sid, article_id in links:
         members.setdefault(sid, []).append(article_id)
     return [story_from_row(row, members.get(row[0], [])) for row in stories]
+
+
+def _load_some_stories(conn: sqlite3.Connection, story_ids: Sequence[str]) -> list[StoryRow]:
+    """The stories with the given ids (those that exist), with their members."""
+    rows: list[Any] = []
+    members: dict[str, list[str]] = {}
+    for chunk in _chunks(story_ids):
+        marks = _marks(chunk)
+        rows.extend(
+            conn.execute(f"SELECT {STORY_COLUMNS} FROM stories WHERE id IN ({marks})", chunk)
+        )
+        for sid, article_id in conn.execute(
+            f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks}) "
+            "ORDER BY story_id, position",
+            chunk,
+        ):
+            members.setdefault(sid, []).append(article_id)
+    return [story_from_row(row, members.get(row[0], [])) for row in rows]
+
+
+def _after(when: datetime | None, since: datetime) -> bool:
+    return when is None or when.timestamp() >= since.timestamp()
+
+
+def _meta_int(conn: sqlite3.Connection, key: str) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def _require_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
