@@ -47,7 +47,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, TypeAlias
@@ -107,7 +107,8 @@ Connection: TypeAlias = "psycopg.Connection[tuple[Any, ...]]"
 
 _PAGE: Final = 200  # articles per page in iter_articles
 _IDLE_READERS: Final = 8  # read connections kept open between reads
-_LOCK_CLASS: Final = 0x53594E4F  # "SYNO": the first key of the write lock; the second is the schema's
+# The write lock is the advisory lock (_LOCK_CLASS, a hash of the schema's name); "SYNO".
+_LOCK_CLASS: Final = 0x53594E4F
 # SQLite's spellings in the shared migration scripts, and PostgreSQL's.
 _TYPES: Final = (
     (re.compile(r"\bBLOB\b", re.IGNORECASE), "BYTEA"),
@@ -182,6 +183,7 @@ class PostgresStore(Closeable):
                 self._check_readable(conn)
                 self._idle.append(conn)
             else:
+                self._check_writable(conn)
                 self._migrate(conn, create)
                 self._conn = conn
         except BaseException:
@@ -229,6 +231,22 @@ class PostgresStore(Closeable):
         self._where = f"{info.host}\0{info.port}\0{database}\0{schema}"
         key = zlib.crc32(str(schema).encode("utf-8"))
         self._lock_keys = (_LOCK_CLASS, key - (1 << 32) if key >= 1 << 31 else key)
+
+    def _check_writable(self, conn: Connection) -> None:
+        """:class:`ReadOnlyStoreError` where the server takes no writes from this session.
+
+        A standby server, or a role or database whose transactions are
+        read-only by default: such a store can only be opened read-only.
+        """
+        try:
+            read_only = _one(conn, "SELECT current_setting('transaction_read_only')")[0]
+        except psycopg.Error as exc:
+            raise self._error(exc, "cannot open the store: ") from exc
+        if read_only == "on":
+            raise ReadOnlyStoreError(
+                f"{self.url}: the server takes no writes here (a standby, or read-only "
+                "transactions by default); open the store read-only"
+            )
 
     def _read_version(self, conn: Connection) -> int:
         """The stored schema version; 0 for an empty schema. The caller handles errors."""
@@ -834,8 +852,7 @@ class PostgresStore(Closeable):
             offset = int(
                 _one(
                     conn,
-                    "SELECT COALESCE(MAX(position) + 1, 0) FROM story_articles "
-                    "WHERE story_id = %s",
+                    "SELECT COALESCE(MAX(position) + 1, 0) FROM story_articles WHERE story_id = %s",
                     (into_id,),
                 )[0]
             )
@@ -866,7 +883,9 @@ class PostgresStore(Closeable):
         self, story_ids: Sequence[str] | None = None
     ) -> dict[str, npt.NDArray[np.float32]]:
         """The centroid of every live story that has one (or of those in ``story_ids``)."""
-        query = "SELECT id, centroid FROM stories WHERE merged_into IS NULL AND centroid IS NOT NULL"
+        query = (
+            "SELECT id, centroid FROM stories WHERE merged_into IS NULL AND centroid IS NOT NULL"
+        )
         with self._transaction(write=False) as conn:
             if story_ids is None:
                 rows = conn.execute(query + ' ORDER BY id COLLATE "C"').fetchall()
@@ -937,9 +956,7 @@ class PostgresStore(Closeable):
         ids = list(keys)
         with self._transaction(write=True) as conn:
             _require_articles(conn, ids)
-            conn.execute(
-                "DELETE FROM candidate_keys WHERE article_id = ANY(%s::text[])", (ids,)
-            )
+            conn.execute("DELETE FROM candidate_keys WHERE article_id = ANY(%s::text[])", (ids,))
             if bands:
                 conn.execute(
                     "INSERT INTO candidate_keys (band, key, article_id) "
@@ -991,9 +1008,7 @@ class PostgresStore(Closeable):
         ids = [article_id for article_id, _ in blobs]
         with self._transaction(write=True) as conn:
             _require_articles(conn, ids)
-            conn.execute(
-                "DELETE FROM candidate_vectors WHERE article_id = ANY(%s::text[])", (ids,)
-            )
+            conn.execute("DELETE FROM candidate_vectors WHERE article_id = ANY(%s::text[])", (ids,))
             row = conn.execute(
                 "SELECT value FROM meta WHERE key = %s", (CANDIDATE_POSITION_KEY,)
             ).fetchone()
@@ -1141,9 +1156,7 @@ class PostgresStore(Closeable):
     def stories_changed(self) -> str:
         """A token that changes whenever any story is saved, merged or removed."""
         with self._transaction(write=False) as conn:
-            count, updated = _one(
-                conn, 'SELECT COUNT(*), MAX(updated COLLATE "C") FROM stories'
-            )
+            count, updated = _one(conn, 'SELECT COUNT(*), MAX(updated COLLATE "C") FROM stories')
         return f"{count}:{updated or ''}"
 
     def story_languages(self) -> dict[str, list[str]]:
@@ -1176,10 +1189,8 @@ def _rollback(conn: Connection) -> None:
     """Roll back the open transaction, if any; a connection already lost is left be."""
     if conn.closed or conn.broken or conn.info.transaction_status not in _OPEN:
         return
-    try:
+    with suppress(psycopg.Error):  # the connection went away: the server rolled it back
         conn.execute("ROLLBACK")
-    except psycopg.Error:  # the connection went away: the server rolled it back
-        pass
 
 
 def _put_meta(conn: Connection, key: str, value: str) -> None:
@@ -1223,9 +1234,7 @@ def _require_articles(conn: Connection, ids: Sequence[str]) -> None:
     """Raise :class:`NotFoundError` for the first of ``ids`` that is not a stored article."""
     found = {
         row[0]
-        for row in conn.execute(
-            "SELECT id FROM articles WHERE id = ANY(%s::text[])", (list(ids),)
-        )
+        for row in conn.execute("SELECT id FROM articles WHERE id = ANY(%s::text[])", (list(ids),))
     }
     for article_id in ids:
         if article_id not in found:

@@ -38,7 +38,7 @@ def mask_password(url: str) -> str:
 
 def passwords(url: str) -> list[str]:
     """The passwords ``url`` carries (as written and percent-decoded), longest first."""
-    scheme, sep, rest = url.partition("://")
+    _scheme, sep, rest = url.partition("://")
     if not sep:
         return []
     found: list[str] = []
