@@ -662,6 +662,15 @@ class PostgresStore(Closeable):
             ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def ingest_order(self, article_ids: Sequence[str]) -> list[str]:
+        """The stored ones of ``article_ids``, each once, in the order they were first ingested."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT id FROM articles WHERE id = ANY(%s::text[]) ORDER BY seq",
+                (list(dict.fromkeys(article_ids)),),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def article_hashes(self) -> dict[str, str]:
         """The content hash of every stored article, by id, in ingest order."""
         with self._transaction(write=False) as conn:
