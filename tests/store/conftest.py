@@ -67,8 +67,11 @@ def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    """A fresh store location, once per backend."""
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Backend:
+    """A fresh store location, once per backend (index folders in the test's folder)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     if request.param == "sqlite":
         return SQLiteBackend(tmp_path / "store.db")
     return PostgresBackend(request.getfixturevalue("postgres_url"))

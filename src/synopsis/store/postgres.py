@@ -45,6 +45,7 @@ import hashlib
 import os
 import re
 import threading
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -115,6 +116,8 @@ _TYPES: Final = (
     (re.compile(r"\bREAL\b", re.IGNORECASE), "DOUBLE PRECISION"),
 )
 _COMMENT: Final = re.compile(r"--[^\n]*")
+# A name the store draws when it is created: a database made again gets a new index folder.
+_STORE_ID_KEY: Final = "postgres.store_id"
 _OPEN: Final = frozenset({TransactionStatus.INTRANS, TransactionStatus.INERROR})
 
 
@@ -186,6 +189,11 @@ class PostgresStore(Closeable):
                 self._check_writable(conn)
                 self._migrate(conn, create)
                 self._conn = conn
+            row = conn.execute("SELECT value FROM meta WHERE key = %s", (_STORE_ID_KEY,)).fetchone()
+            self._where += f"\0{'' if row is None else row[0]}"
+        except psycopg.Error as exc:
+            conn.close()
+            raise self._error(exc, "cannot open the store: ") from exc
         except BaseException:
             conn.close()
             raise
@@ -324,11 +332,12 @@ class PostgresStore(Closeable):
                             exc, f"migration to schema version {target} failed: "
                         ) from exc
                     version = target
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (str(version),),
-                )
+                _put_meta(conn, "schema_version", str(version))
+                if (
+                    conn.execute("SELECT 1 FROM meta WHERE key = %s", (_STORE_ID_KEY,)).fetchone()
+                    is None
+                ):
+                    _put_meta(conn, _STORE_ID_KEY, uuid.uuid4().hex)
         except psycopg.Error as exc:
             raise self._error(exc, "cannot open the store: ") from exc
 
@@ -405,7 +414,14 @@ class PostgresStore(Closeable):
                 return
             conn = self._writer()
             try:
-                with self._write_transaction(conn, wait):
+                try:
+                    self._begin(conn, wait)
+                except psycopg.OperationalError:
+                    if not conn.broken:
+                        raise
+                    conn = self._writer()  # the server dropped it: once more, on a new one
+                    self._begin(conn, wait)
+                with self._ending(conn):
                     self._owner = threading.get_ident()
                     try:
                         yield conn
@@ -428,6 +444,15 @@ class PostgresStore(Closeable):
     @contextmanager
     def _write_transaction(self, conn: Connection, wait: float) -> Iterator[None]:
         """``BEGIN``, then the store's advisory lock within ``wait`` s; commit or roll back."""
+        self._begin(conn, wait)
+        with self._ending(conn):
+            yield
+
+    def _begin(self, conn: Connection, wait: float) -> None:
+        """``BEGIN`` a write transaction and take the store's advisory lock within ``wait`` s.
+
+        Raises :class:`StoreError` if another writer holds the lock that long.
+        """
         first, second = self._lock_keys
         try:
             if wait > 0:  # one round trip: PostgreSQL ends the wait after lock_timeout
@@ -450,6 +475,10 @@ class PostgresStore(Closeable):
         except BaseException:
             _rollback(conn)
             raise
+
+    @contextmanager
+    def _ending(self, conn: Connection) -> Iterator[None]:
+        """Commit the open transaction when the block ends; roll it back if it raises."""
         try:
             yield
             conn.execute("COMMIT")
@@ -1049,7 +1078,9 @@ class PostgresStore(Closeable):
         """A folder of this user's cache for the indexes of this store; not created here.
 
         ``$XDG_CACHE_HOME`` (else ``~/.cache``) ``/synopsis/indexes/<name>``,
-        the name a short hash of the server, port, database and schema.
+        the name a short hash of the server, port, database and schema, and
+        of an id the store drew when it was created (so a database dropped
+        and made again does not find the indexes of the old one).
         """
         cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         name = hashlib.sha256(self._where.encode("utf-8")).hexdigest()[:16]
