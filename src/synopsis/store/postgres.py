@@ -710,7 +710,7 @@ class PostgresStore(Closeable):
         """A token that changes whenever an article is added or replaced."""
         with self._transaction(write=False) as conn:
             count, seq, stamp = _one(
-                conn, "SELECT COUNT(*), MAX(seq), MAX(ingested_at) FROM articles"
+                conn, 'SELECT COUNT(*), MAX(seq), MAX(ingested_at COLLATE "C") FROM articles'
             )
         return f"{count}:{seq or 0}:{stamp or ''}"
 
