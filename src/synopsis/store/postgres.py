@@ -23,7 +23,8 @@ makes several calls one transaction (the calls inside it nest as
 savepoints, so a call that fails leaves the rest of the block as it was);
 while it is open the thread that opened it reads through the writer
 connection and so sees what it has written. Every other read takes a
-connection of its own from a small pool and runs in a ``REPEATABLE READ``
+connection of its own from a small pool (at most sixteen are open at once:
+a server's connections are few) and runs in a ``REPEATABLE READ``
 read-only transaction: it sees one consistent snapshot, the store as it was
 before any write in progress, and never waits for a writer. Results are
 fully fetched inside their transaction; :meth:`PostgresStore.iter_articles`
@@ -108,6 +109,7 @@ Connection: TypeAlias = "psycopg.Connection[tuple[Any, ...]]"
 
 _PAGE: Final = 200  # articles per page in iter_articles
 _IDLE_READERS: Final = 8  # read connections kept open between reads
+_READERS: Final = 16  # read connections open at once; more readers wait (the server's are few)
 # The write lock is the advisory lock (_LOCK_CLASS, a hash of the schema's name); "SYNO".
 _LOCK_CLASS: Final = 0x53594E4F
 # SQLite's spellings in the shared migration scripts, and PostgreSQL's.
@@ -175,6 +177,7 @@ class PostgresStore(Closeable):
         self._savepoints = 0
         self._pool_lock = threading.Lock()
         self._idle: list[Connection] = []
+        self._readers = threading.BoundedSemaphore(_READERS)
         self._closed = False
         self._conn: Connection | None = None
         self._lock_keys = (_LOCK_CLASS, 0)
@@ -507,6 +510,18 @@ class PostgresStore(Closeable):
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
+        if not self._readers.acquire(timeout=self._timeout):
+            raise StoreError(
+                f"{self.url}: {_READERS} reads were in progress for over {self._timeout:g} s"
+            )
+        try:
+            with self._reading_on_a_connection() as conn:
+                yield conn
+        finally:
+            self._readers.release()
+
+    @contextmanager
+    def _reading_on_a_connection(self) -> Iterator[Connection]:
         conn = self._checkout()
         try:
             try:
