@@ -196,6 +196,20 @@ def test_a_writer_gives_up_after_its_timeout(postgres_url: str) -> None:
         assert second.article_count() == 2
 
 
+def test_a_statement_that_fails_inside_a_transaction_leaves_the_rest_of_it(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL aborts a transaction at its first error; each call is a savepoint, so not here."""
+    with PostgresStore(postgres_url) as store:
+        with store.transaction():
+            store.add_articles([article(1)])
+            with pytest.raises(StoreError, match="out of range"):
+                store.candidate_vectors_after(0, limit=2**70)  # the server refuses the limit
+            store.add_articles([article(2)])
+            assert store.article_count() == 2
+        assert store.article_count() == 2
+
+
 # -- servers that take no writes, connections they drop ---------------------------------
 
 

@@ -383,7 +383,9 @@ class PostgresStore(Closeable):
 
         ``write``: on the writer connection, under the write lock; nested
         inside this thread's open write transaction it is a savepoint. A read
-        inside this thread's write transaction reads through it; any other
+        inside this thread's write transaction reads through it (in a
+        savepoint too: PostgreSQL aborts a transaction at its first failed
+        statement, SQLite goes on, and so does this store); any other
         read runs on a pooled read connection. Any :class:`psycopg.Error`
         comes out as a :class:`StoreError` naming the store.
         """
@@ -394,10 +396,8 @@ class PostgresStore(Closeable):
             own = self._conn
             if own is None:
                 raise self._closed_error()
-            try:
-                yield own
-            except psycopg.Error as exc:
-                raise self._error(exc) from exc
+            with self._savepoint(own) as conn:  # a read that fails leaves the rest as it was
+                yield conn
         else:
             with self._reading() as conn:
                 yield conn
