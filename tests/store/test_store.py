@@ -273,7 +273,7 @@ def test_foreign_keys_are_enforced(db: Path) -> None:
 
 def test_schema_version_is_stored(backend: Backend) -> None:
     with backend.open() as store:
-        assert store.schema_version == SCHEMA_VERSION == 4  # type: ignore[attr-defined]
+        assert store.schema_version == SCHEMA_VERSION == 4
     assert MIGRATIONS[-1][0] == SCHEMA_VERSION
     row = backend.execute("SELECT value FROM meta WHERE key = 'schema_version'")[0]
     assert int(row[0]) == SCHEMA_VERSION
@@ -306,9 +306,9 @@ def test_injected_migration_is_applied_exactly_once(backend: Backend) -> None:
     backend.open().close()  # a store at the shipped version
     migrations = [*MIGRATIONS, V2]
     with backend.open(migrations=migrations) as store:
-        assert store.schema_version == NEXT  # type: ignore[attr-defined]
+        assert store.schema_version == NEXT
     with backend.open(migrations=migrations) as store:  # reopening applies nothing
-        assert store.schema_version == NEXT  # type: ignore[attr-defined]
+        assert store.schema_version == NEXT
     assert "section" in backend.columns("articles")
     assert backend.count("v2_runs") == 1
     with pytest.raises(SchemaError):  # the shipped code no longer opens it
@@ -317,7 +317,7 @@ def test_injected_migration_is_applied_exactly_once(backend: Backend) -> None:
 
 def test_fresh_store_applies_all_migrations(backend: Backend) -> None:
     with backend.open(migrations=[*MIGRATIONS, V2]) as store:
-        assert store.schema_version == NEXT  # type: ignore[attr-defined]
+        assert store.schema_version == NEXT
         store.add_articles([make_article(1)])
         assert store.get_article("a1") == make_article(1)
 
@@ -329,7 +329,7 @@ def test_failed_migration_is_rolled_back(backend: Backend) -> None:
         backend.open(migrations=[*MIGRATIONS, broken])
     assert "half_done" not in backend.tables()
     with backend.open() as store:
-        assert store.schema_version == SCHEMA_VERSION  # type: ignore[attr-defined]
+        assert store.schema_version == SCHEMA_VERSION
 
 
 def test_non_sqlite_file_is_a_store_error_naming_it(tmp_path: Path) -> None:
@@ -741,7 +741,7 @@ def test_quality_flags_and_copy_evidence_round_trip(backend: Backend) -> None:
 def test_a_version_2_store_gains_the_quality_and_evidence_columns(backend: Backend) -> None:
     article = Article(id="o1", text="Old text here.", raw_text="Old text here.", source="o1")
     with backend.open(migrations=MIGRATIONS[:2]) as old:
-        assert old.schema_version == 2  # type: ignore[attr-defined]
+        assert old.schema_version == 2
     backend.execute(  # as the version-2 code wrote it: no quality column yet
         "INSERT INTO articles (id, content_hash, source, text, raw_text, seq, ingested_at) "
         "VALUES ('o1', ?, 'o1', 'Old text here.', 'Old text here.', 1, '2026-01-01')",
