@@ -17,10 +17,13 @@ of an older synopsis stored without a story are assigned by the next ingest.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +31,7 @@ from .closing import Closeable
 from .compare import make_comparison
 from .config import Settings
 from .copies import find_copies
+from .copies.candidate_index import CandidateIndex
 from .embed import CachedEmbedder, Embedder, MemoryVectorCache, VectorCache, load_embedder
 from .errors import StoreError
 from .pipeline import InputItem, Pipeline, Prepared, Progress
@@ -47,10 +51,16 @@ from .stories import (
 )
 from .text.segment import segment
 
+logger = logging.getLogger(__name__)
+
 _DOCUMENT_KEY = "doc:"
 # The clusterer's term statistics, kept in the vector table under a model name of their own.
 _TERMS_MODEL = "synopsis.stories.terms"
 _TERMS_KEY = "document-frequencies"
+# The story clusterer's numbering (see StoryClusterer.sequence), in the store's metadata.
+_SEQUENCE_META = "stories.sequence"
+# Stored articles read per page when the copy-candidate indexes are rebuilt.
+_REINDEX_PAGE = 200
 # How long an ingest waits for another ingest's write transaction to end, in seconds.
 _WRITE_WAIT = 600.0
 
@@ -89,6 +99,7 @@ class Archive(Closeable):
         self.settings = settings or Settings()
         self._base_embedder = embedder
         self._pipeline: Pipeline | None = None
+        self._candidate_index: CandidateIndex | None = None
         self._building = threading.Lock()
 
     @classmethod
@@ -209,7 +220,11 @@ class Archive(Closeable):
         if not new and not waiting.articles:
             return results
         planned = [*waiting.articles, *new]
-        links, seen = self._find_links(planned, progress)
+        sentence_vectors = {**waiting.sentence_vectors}
+        for batch in batches:
+            sentence_vectors.update(batch.prepared.sentence_vectors)
+        candidates = self._candidates()
+        links = self._find_links(planned, sentence_vectors, progress)
         with self.store.transaction(timeout=_WRITE_WAIT):
             current = self.store.articles_changed() == snapshot
             added = self.store.add_articles(new)
@@ -224,6 +239,7 @@ class Archive(Closeable):
             late = self._prepare_stored([i for i in orphans if i not in ready])
             ready.update((a.id, a) for a in late.articles)
             vectors.update(late.document_vectors)
+            sentence_vectors.update(late.sentence_vectors)
             unplaced = set(orphans)
             replaced = [i for i in added.added if i not in unplaced]  # already in a story
             assign = [ready[i] for i in [*orphans, *replaced] if i in ready]
@@ -233,12 +249,14 @@ class Archive(Closeable):
             if results:
                 results[0].resumed = [a.id for a in assign if a.id not in fresh_ids]
             self._save_document_vectors({a.id: vectors[a.id] for a in assign if a.id in vectors})
-            if late.articles:  # articles to place that were not planned: find all their links
-                links, _ = self._find_links(assign, progress)
-            elif not current:  # another writer stored articles since: compare with those too
-                links = self._links_with_changes(assign, links, seen, progress)
+            if late.articles or not current:
+                # Articles to place that were not planned, or another writer stored
+                # articles since the links were found: find them again, under the lock.
+                links = self._find_links(assign, sentence_vectors, progress)
             self.store.save_copies(links)
+            self._index_candidates(candidates, assign, sentence_vectors, progress)
             touched, story_of = self._assign_stories(assign, vectors, links)
+        candidates.save()
         if len(results) == 1:
             results[0].stories = touched
         else:
@@ -272,108 +290,164 @@ class Archive(Closeable):
         found = self.store.get_vectors(keys, self.pipeline.embedder.name)
         return {k[len(_DOCUMENT_KEY) :]: v for k, v in found.items()}
 
+    def _candidates(self) -> CandidateIndex:
+        """The store's persistent copy-candidate indexes, for this archive's encoder."""
+        if self._candidate_index is None:
+            name = self.pipeline.embedder.name
+            self._candidate_index = CandidateIndex(self.store, self.settings.copies, name)
+        return self._candidate_index
+
     def _find_links(
         self,
         new: Sequence[Article],
-        progress: Progress | None,
-        among: Sequence[Article] | None = None,
-    ) -> tuple[list[CopyLink], dict[str, str]]:
-        """The copy links between ``new`` and each other or a stored article.
-
-        Compares with every stored article (or those in ``among``); also
-        returns the content hash of each stored article compared with.
-        """
-        new_ids = {a.id for a in new}
-        others = self.store.iter_articles() if among is None else among
-        stored = [segment(a) for a in others if a.id not in new_ids]
-        everything = stored + list(new)
-        if progress:
-            progress("copies", 0, 1)
-        # Rewrites and translations need sentence vectors; stored ones come from the cache.
-        encode = self.pipeline.embedder.encode
-        vectors = {a.id: encode([s.text for s in a.sentences]) for a in everything if a.sentences}
-        links = [
-            link
-            for link in find_copies(everything, self.settings.copies, vectors)
-            if link.a in new_ids or link.b in new_ids
-        ]
-        if progress:
-            progress("copies", 1, 1)
-        return links, {a.id: a.content_hash for a in stored}
-
-    def _links_with_changes(
-        self,
-        assign: Sequence[Article],
-        links: Sequence[CopyLink],
-        seen: Mapping[str, str],
+        sentence_vectors: Mapping[str, Vector],
         progress: Progress | None,
     ) -> list[CopyLink]:
-        """``links`` (found against the articles ``seen``) brought up to date, under the lock.
+        """The copy links between ``new`` and each other or a stored article.
 
-        The articles stored or replaced since are compared with ``assign``;
-        links to the old text of a replaced article are dropped.
+        ``new`` is compared with its stored candidates only (see
+        :class:`~synopsis.copies.candidate_index.CandidateIndex`), and no two
+        stored articles are compared again. ``sentence_vectors`` holds those
+        of ``new`` where known; the rest come from the cache.
         """
-        placing = {a.id for a in assign}
-        changed = [  # in ingest order
-            article_id
-            for article_id, digest in self.store.article_hashes().items()
-            if article_id not in placing and seen.get(article_id) != digest
-        ]
-        gone = set(changed)
-        kept = [
-            link
-            for link in links
-            if (link.a in placing or link.b in placing)
-            and link.a not in gone
-            and link.b not in gone
-        ]
-        if not changed:
-            return kept
-        extra, _ = self._find_links(assign, progress, among=self.store.get_articles(changed))
-        return kept + [link for link in extra if link.a in gone or link.b in gone]
+        if progress:
+            progress("copies", 0, 1)
+        new_ids = {a.id for a in new}
+        # Rewrites and translations need sentence vectors; stored ones come from the cache.
+        encode = self.pipeline.embedder.encode
+        vectors: dict[str, Vector] = {}
+        for article in new:
+            if article.sentences:
+                known = sentence_vectors.get(article.id)
+                vectors[article.id] = (
+                    known if known is not None else encode([s.text for s in article.sentences])
+                )
+        candidates = self._candidates()
+        found = candidates.lookup(new, vectors)
+        stored = [segment(a) for a in self.store.get_articles(self.store.ingest_order(found))]
+        for article in stored:
+            if article.sentences:
+                vectors[article.id] = encode([s.text for s in article.sentences])
+        links = find_copies([*stored, *new], self.settings.copies, vectors, involving=new_ids)
+        if progress:
+            progress("copies", 1, 1)
+        return links
+
+    def _index_candidates(
+        self,
+        candidates: CandidateIndex,
+        articles: Sequence[Article],
+        sentence_vectors: Mapping[str, Vector],
+        progress: Progress | None,
+    ) -> None:
+        """Put ``articles`` into the copy-candidate indexes (inside the ingest's transaction).
+
+        A store whose indexes were made with other copy settings or another
+        encoder (or by a synopsis without them) is first re-indexed whole,
+        once.
+        """
+        if candidates.needs_reindex():
+            placing = {a.id for a in articles}
+            total = self.store.article_count()
+            if progress:
+                progress("indexing stored articles", 0, total)
+            done = candidates.reindex(
+                self._stored_pages(placing, total, progress), self._sentence_vectors
+            )
+            logger.info("%r: copy candidates of %d stored articles indexed", self.store, done)
+        missing = [a for a in articles if a.sentences and a.id not in sentence_vectors]
+        candidates.add(articles, {**sentence_vectors, **self._sentence_vectors(missing)})
+
+    def _stored_pages(
+        self, leave_out: set[str], total: int, progress: Progress | None
+    ) -> Iterator[list[Article]]:
+        page: list[Article] = []
+        for seen, article in enumerate(self.store.iter_articles(), start=1):
+            if article.id not in leave_out:
+                page.append(segment(article))
+            if len(page) >= _REINDEX_PAGE:
+                yield page
+                page = []
+                if progress:
+                    progress("indexing stored articles", seen, total)
+        if page:
+            yield page
+
+    def _sentence_vectors(self, articles: Sequence[Article]) -> dict[str, Vector]:
+        encode = self.pipeline.embedder.encode
+        return {a.id: encode([s.text for s in a.sentences]) for a in articles if a.sentences}
 
     def _assign_stories(
         self, new: Sequence[Article], vectors: dict[str, Vector], links: Sequence[CopyLink]
     ) -> tuple[list[str], dict[str, str]]:
         """Put the new articles into stories, save the stories they touched, record merges.
 
-        The clusterer is rebuilt from the stored stories and term statistics,
-        so ingesting in several runs gives the stories of one run. Runs inside
-        the ingest's transaction, so the state it reads is current until it
-        is saved. Returns the stories touched and the story of each article.
+        The clusterer is rebuilt from the stories that can still gather
+        articles (those inside the time window of the newest one, and the
+        undated), the stories of the stored articles the new ones copy, the
+        term statistics and the saved numbering: what a clusterer rebuilt from
+        every stored story would use, so ingesting in several runs gives the
+        stories of one run, at a cost that does not grow with the store. Runs
+        inside the ingest's transaction, so the state it reads is current
+        until it is saved. Returns the stories touched and the story of each
+        article.
         """
-        centroids = self.store.story_centroids()
-        states = [self._state(row, centroids.get(row.id)) for row in self.store.list_stories()]
-        saved_terms = self.store.get_vectors([_TERMS_KEY], _TERMS_MODEL).get(_TERMS_KEY)
         settings = self.settings.stories
+        clock = self.store.story_clock()
+        since = None if clock is None else clock - timedelta(days=settings.window_days)
+        rows = {row.id: row for row in self.store.active_stories(since)}
+        placing = {a.id for a in new}
+        copied = {i for link in links for i in (link.a, link.b) if i not in placing}
+        closed = set(self.store.stories_of(sorted(copied)).values()) - set(rows)
+        rows.update((row.id, row) for row in self.store.get_stories(sorted(closed)))
+        ids = list(rows)
+        centroids = self.store.story_centroids(ids)
+        saved = self.store.story_states(ids)
+        states = [
+            self._state(row, centroids.get(row.id), saved.get(row.id)) for row in rows.values()
+        ]
+        saved_terms = self.store.get_vectors([_TERMS_KEY], _TERMS_MODEL).get(_TERMS_KEY)
         if saved_terms is not None and saved_terms.shape[0] != settings.term_buckets + 1:
             raise StoreError(
                 f"the store's story term statistics have {saved_terms.shape[0] - 1} buckets but "
                 f"stories.term_buckets is {settings.term_buckets}; keep the setting of the store"
             )
-        clusterer = StoryClusterer(settings, states, saved_terms)
+        clusterer = StoryClusterer(settings, states, saved_terms, self._story_sequence())
         placed = assign_articles(clusterer, new, vectors, linked_articles(links))
         touched = list(dict.fromkeys(story_id for _, story_id in placed))
         live = {s.id: s for s in clusterer.stories}
         final = _merge_targets(clusterer.merges)
-        stored = {row.id for row in self.store.list_stories()}
         for story_id in dict.fromkeys(final.get(t, t) for t in touched):
             self._save_state(live[story_id])
         for gone, into in final.items():
-            if gone in stored:
+            if gone in rows:
                 self.store.record_merge(gone, into)
         self.store.put_vectors(_TERMS_MODEL, {_TERMS_KEY: clusterer.term_statistics()})
+        self.store.set_meta(_SEQUENCE_META, str(clusterer.sequence))
         story_of = {article.id: final.get(story_id, story_id) for article, story_id in placed}
         return list(dict.fromkeys(final.get(t, t) for t in touched)), story_of
 
-    def _state(self, row: StoryRow, centroid: Vector | None) -> StoryState:
+    def _story_sequence(self) -> int:
+        """The clusterer's saved numbering; for a store saved without it, from every story once."""
+        saved = self.store.get_meta(_SEQUENCE_META)
+        if saved is not None:
+            return int(saved)
+        states = self.store.story_states([row.id for row in self.store.list_stories()])
+        return max(
+            (max(int(st.get("key", 0)), int(st.get("last_sequence", 0))) for st in states.values()),
+            default=0,
+        )
+
+    def _state(
+        self, row: StoryRow, centroid: Vector | None, saved: Mapping[str, Any] | None
+    ) -> StoryState:
         return StoryState.from_saved(
             row.id,
             row.article_ids,
             centroid if centroid is not None else np.zeros(1, dtype=np.float32),
             row.first_published,
             row.last_published,
-            self.store.story_state(row.id) or {},
+            saved or {},
         )
 
     def _save_state(self, state: StoryState) -> None:
@@ -428,7 +502,11 @@ class Archive(Closeable):
         links = self.store.copies_among(ids)
         by_id = {a.id: a for a in prepared.articles}
         vectors = [prepared.document_vectors[a] for a in ids]
-        state = self._state(row, np.sum(np.vstack(vectors), axis=0) if vectors else None)
+        state = self._state(
+            row,
+            np.sum(np.vstack(vectors), axis=0) if vectors else None,
+            self.store.story_state(row.id),
+        )
         story = build_story(state, by_id, prepared.document_vectors, links)
         comparison = make_comparison(self.settings, self.pipeline.embedder.encode)
         digest = digest_story(story, by_id, prepared.sentence_vectors, self.settings, comparison)

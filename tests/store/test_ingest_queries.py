@@ -86,6 +86,11 @@ def test_a_thousand_articles_match_in_one_call(store: Store) -> None:
     assert all(len(found[f"q{n}"]) == 20 for n in range(50))
 
 
+def test_ingest_order_sorts_stored_ids_and_leaves_out_unknown_ones(store: Store) -> None:
+    assert store.ingest_order(["a5", "zz", "a2", "a5", "a1"]) == ["a1", "a2", "a5"]
+    assert store.ingest_order([]) == []
+
+
 # -- candidate vectors --------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ articles, so support is counted per independent source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from ..config import CopySettings
@@ -44,8 +44,13 @@ def find_copies(
     articles: Sequence[Article],
     settings: CopySettings | None = None,
     sentence_vectors: Mapping[str, Matrix] | None = None,
+    involving: Collection[str] | None = None,
 ) -> list[CopyLink]:
     """Every copy link among ``articles``, one per pair, of the strongest kind that holds.
+
+    ``involving`` (article ids) limits the work to pairs with at least one
+    article in it: an ingest passes its new articles and their stored
+    candidates, and no two stored articles are compared again.
 
     ``sentence_vectors`` (a row per sentence of ``article.sentences``, as
     :meth:`~synopsis.pipeline.Pipeline.prepare` computes them) enable the
@@ -54,17 +59,17 @@ def find_copies(
     are found.
     """
     settings = settings or CopySettings()
-    links = find_exact_copies(articles)
+    links = find_exact_copies(articles, involving)
     linked = {(link.a, link.b) for link in links}
-    for link in find_near_duplicates(articles, settings):
+    for link in find_near_duplicates(articles, settings, involving):
         if (link.a, link.b) not in linked:
             links.append(link)
             linked.add((link.a, link.b))
-    links.extend(find_contained_copies(articles, settings, linked))
+    links.extend(find_contained_copies(articles, settings, linked, involving))
     if sentence_vectors:
         by_id = {a.id: a for a in articles}
         links = [_with_evidence(link, by_id, sentence_vectors, settings) for link in links]
-        links.extend(_find_aligned_copies(articles, sentence_vectors, settings, linked))
+        links.extend(_find_aligned_copies(articles, sentence_vectors, settings, linked, involving))
     order = {article.id: i for i, article in enumerate(articles)}
     return sorted(links, key=lambda link: (order[link.a], order[link.b]))
 
@@ -74,6 +79,7 @@ def _find_aligned_copies(
     sentence_vectors: Mapping[str, Matrix],
     settings: CopySettings,
     linked: set[tuple[str, str]],
+    involving: Collection[str] | None,
 ) -> list[CopyLink]:
     usable = [
         a
@@ -100,6 +106,8 @@ def _find_aligned_copies(
     for i, j in sorted(candidates):
         a, b = usable[i], usable[j]
         if (a.id, b.id) in linked or (b.id, a.id) in linked:
+            continue
+        if involving is not None and not (a.id in involving or b.id in involving):
             continue
         detect = detect_translation if languages_differ(a, b) else detect_rewrite
         link = detect(a, b, matrices[i], matrices[j], settings)

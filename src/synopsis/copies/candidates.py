@@ -19,6 +19,7 @@ of the proposals is aligned.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -120,21 +121,47 @@ class MinHasher:
         return np.vstack(rows)
 
 
-def band_candidates(signatures: Signatures, threshold: float) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, sharing a band: estimated Jaccard may reach ``threshold``.
+@functools.lru_cache(maxsize=64)
+def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The bands and rows datasketch's ``MinHashLSH`` uses at ``threshold`` (costly: cached)."""
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
+def band_keys(signatures: Signatures, threshold: float) -> Signatures:
+    """One 64-bit key per LSH band of each signature (rows × bands): equal bands, equal keys.
 
     Bands and rows are chosen as datasketch's ``MinHashLSH`` chooses them
-    (false positives and negatives weighted equally). Empty sets never match.
+    (false positives and negatives weighted equally), so two signatures
+    share a key where that index would put them in one bucket (and, rarely,
+    where two different bands hash alike: candidates are verified anyway).
     """
-    num_perm = signatures.shape[1]
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    valid = signatures[:, 0] != _EMPTY
-    pairs: set[tuple[int, int]] = set()
+    bands, rows = lsh_shape(threshold, signatures.shape[1])
+    keys = np.zeros((signatures.shape[0], bands), dtype=np.uint64)
     for band in range(bands):
         block = signatures[:, band * rows : (band + 1) * rows]
         key = block[:, 0].copy()
         for column in range(1, rows):
             key = _mix(key) ^ block[:, column]
+        keys[:, band] = key
+    return keys
+
+
+def has_elements(signatures: Signatures) -> npt.NDArray[np.bool_]:
+    """Which signatures are of non-empty sets (an empty set matches nothing)."""
+    return np.asarray(signatures[:, 0] != _EMPTY, dtype=np.bool_)
+
+
+def band_candidates(signatures: Signatures, threshold: float) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, sharing a band: estimated Jaccard may reach ``threshold``.
+
+    See :func:`band_keys`. Empty sets never match.
+    """
+    keys = band_keys(signatures, threshold)
+    valid = has_elements(signatures)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(keys.shape[1]):
+        key = keys[:, band]
         order = np.argsort(key, kind="stable")
         order = order[valid[order]]
         sorted_keys = key[order]
@@ -204,8 +231,11 @@ __all__ = [
     "MinHasher",
     "WordSets",
     "band_candidates",
+    "band_keys",
     "estimated_containment",
     "estimated_jaccard",
+    "has_elements",
+    "lsh_shape",
     "mean_vectors",
     "vector_candidates",
 ]

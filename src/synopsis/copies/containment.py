@@ -9,7 +9,7 @@ threshold, and containment is checked on the exact shingle sets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..config import CopySettings
 from ..records import Article, CopyKind, CopyLink
@@ -22,9 +22,15 @@ MIN_CONTAINED_SHINGLES = 20
 
 
 def find_contained_copies(
-    articles: Sequence[Article], settings: CopySettings, linked: set[tuple[str, str]]
+    articles: Sequence[Article],
+    settings: CopySettings,
+    linked: set[tuple[str, str]],
+    involving: Collection[str] | None = None,
 ) -> list[CopyLink]:
-    """Near-duplicate links for pairs where the smaller article is mostly inside the larger."""
+    """Near-duplicate links for pairs where the smaller article is mostly inside the larger.
+
+    With ``involving``, only pairs with at least one article in it.
+    """
     hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
     sets = [hasher.word_sets(a.text) for a in articles]
     candidates = band_candidates(
@@ -41,6 +47,8 @@ def find_contained_copies(
     for i, j in sorted(candidates):
         a, b = articles[i], articles[j]
         if (a.id, b.id) in linked or (b.id, a.id) in linked:
+            continue
+        if involving is not None and not (a.id in involving or b.id in involving):
             continue
         first, second = own(i), own(j)
         smaller = min(len(first), len(second))

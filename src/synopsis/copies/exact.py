@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..records import Article, CopyKind, CopyLink, content_hash
 from .origin import likely_origin
 
 
-def find_exact_copies(articles: Sequence[Article]) -> list[CopyLink]:
-    """A link between every two articles whose cleaned bodies are identical."""
+def find_exact_copies(
+    articles: Sequence[Article], involving: Collection[str] | None = None
+) -> list[CopyLink]:
+    """A link between every two articles whose cleaned bodies are identical.
+
+    With ``involving``, only pairs with at least one article in it.
+    """
     by_hash: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         if article.text.strip():
@@ -19,6 +24,8 @@ def find_exact_copies(articles: Sequence[Article]) -> list[CopyLink]:
     for group in by_hash.values():
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
+                if involving is not None and not (first.id in involving or second.id in involving):
+                    continue
                 origin = likely_origin(first, second)
                 links.append(CopyLink(first.id, second.id, CopyKind.EXACT, 1.0, origin))
     return links

@@ -7,7 +7,7 @@ cost grows with the number of articles, not with the number of pairs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from datasketch import MinHash, MinHashLSH
 
@@ -52,7 +52,12 @@ class NearDuplicateIndex:
         minhash.update_batch(list(shingle_set))
         return minhash
 
-    def add(self, article: Article) -> list[CopyLink]:
+    def add(self, article: Article, involving: Collection[str] | None = None) -> list[CopyLink]:
+        """Index ``article``; its near-duplicates among the articles added before.
+
+        With ``involving``, only pairs with at least one article in it are
+        verified (the others are not wanted by the caller).
+        """
         if article.id in self._shingles:
             raise ValueError(f"article {article.id!r} is already in the index")
         own = shingles(article.text, self.settings.shingle_words)
@@ -61,6 +66,8 @@ class NearDuplicateIndex:
         signature = self.signature(own)
         links: list[CopyLink] = []
         for other_id in sorted(self._lsh.query(signature)):
+            if involving is not None and not (article.id in involving or other_id in involving):
+                continue
             other = self._shingles[other_id]
             overlap = len(own & other)
             jaccard = overlap / len(own | other)
@@ -76,13 +83,18 @@ class NearDuplicateIndex:
 
 
 def find_near_duplicates(
-    articles: Sequence[Article], settings: CopySettings | None = None
+    articles: Sequence[Article],
+    settings: CopySettings | None = None,
+    involving: Collection[str] | None = None,
 ) -> list[CopyLink]:
-    """Every near-duplicate pair among ``articles`` (Jaccard ≥ the threshold)."""
+    """Every near-duplicate pair among ``articles`` (Jaccard ≥ the threshold).
+
+    With ``involving``, only pairs with at least one article in it.
+    """
     index = NearDuplicateIndex(settings)
     links: list[CopyLink] = []
     for article in articles:
-        links.extend(index.add(article))
+        links.extend(index.add(article, involving))
     return links
 
 

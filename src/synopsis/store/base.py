@@ -133,6 +133,10 @@ class Store(Protocol):
         """
         ...
 
+    def ingest_order(self, article_ids: Sequence[str]) -> list[str]:
+        """The stored ones of ``article_ids``, each once, in the order they were first ingested."""
+        ...
+
     def article_hashes(self) -> dict[str, str]:
         """The content hash of every stored article, by id, in ingest order."""
         ...

@@ -646,6 +646,19 @@ class SQLiteStore(Closeable):
             ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def ingest_order(self, article_ids: Sequence[str]) -> list[str]:
+        """The stored ones of ``article_ids``, each once, in the order they were first ingested."""
+        found: list[tuple[int, str]] = []
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                found.extend(
+                    (int(seq), str(article_id))
+                    for seq, article_id in conn.execute(
+                        f"SELECT seq, id FROM articles WHERE id IN ({_marks(chunk)})", chunk
+                    )
+                )
+        return [article_id for _, article_id in sorted(found)]
+
     def article_hashes(self) -> dict[str, str]:
         """The content hash of every stored article, by id, in ingest order."""
         with self._transaction(write=False) as conn:

@@ -124,7 +124,9 @@ class StoryClusterer:
     clusterer can be rebuilt from saved :class:`StoryState` objects and term
     statistics (:meth:`term_statistics`), which is how ``synopsis ingest``
     keeps stories across runs: ingesting in two halves gives the stories of
-    ingesting at once.
+    ingesting at once. Closed stories attract nothing but the copies of their
+    articles, so a caller may restore only the stories still open and those
+    its new articles copy, with the saved :attr:`sequence`.
     """
 
     def __init__(
@@ -132,6 +134,7 @@ class StoryClusterer:
         settings: StorySettings | None = None,
         states: Iterable[StoryState] = (),
         term_statistics: npt.NDArray[np.float32] | None = None,
+        sequence: int = 0,
     ) -> None:
         self.settings = settings or StorySettings()
         self.merges: list[Merge] = []
@@ -139,7 +142,7 @@ class StoryClusterer:
         self._stories: dict[str, StoryState] = {}
         self._by_key: dict[int, StoryState] = {}
         self._story_of: dict[str, str] = {}
-        self._sequence = 0
+        self._sequence = sequence
         self._index: StoryIndex | None = None
         self._expiry: list[tuple[float, int]] = []
         self._clock: datetime | None = None
@@ -169,6 +172,15 @@ class StoryClusterer:
     def stories(self) -> list[StoryState]:
         """Every live story, in order of foundation."""
         return sorted(self._stories.values(), key=lambda s: s.key)
+
+    @property
+    def sequence(self) -> int:
+        """How many articles and stories were numbered so far: save it to restore a part.
+
+        A clusterer rebuilt from some of the saved stories (those still open,
+        say) numbers on from ``sequence`` as one rebuilt from all of them would.
+        """
+        return self._sequence
 
     def story_of(self, article_id: str) -> str | None:
         return self._story_of.get(article_id)

@@ -1,0 +1,361 @@
+"""Persistent copy candidates: which stored articles a new one must be compared with.
+
+Copy detection compares an article only with the articles that cheap indexes
+propose (see :mod:`.candidates`). In an archive those indexes persist, so an
+ingest looks up its new articles and never re-reads the store:
+
+* **band keys** of three MinHash LSH indexes, kept in the store
+  (``candidate_keys``): the near-duplicate index on word shingles at the
+  near-duplicate threshold (datasketch's signatures, the ones
+  :class:`~.near_duplicate.NearDuplicateIndex` verifies), and the candidate
+  indexes on word shingles and on content words at their low thresholds.
+  Two articles share a key exactly where an in-memory LSH over both would put
+  them in one bucket, so the links found are those a comparison with the
+  whole store would find;
+* **search vectors** (the normalised mean of an article's sentence
+  vectors) for translations, which share no words: kept in the store
+  (``candidate_vectors``, in the order added) and searched in a local usearch
+  index, saved in the store's :meth:`~synopsis.store.Store.index_folder`
+  with the last position it holds. The local index is a cache: opened, it
+  catches up with what other writers added since; missing or unreadable, it
+  is rebuilt from the store. A new article is compared with its
+  ``candidate_neighbours`` nearest earlier articles whose similarity reaches
+  ``candidate_similarity``.
+
+Keys and vectors depend on the copy settings and on the encoder; the store
+records which (``meta``), and an ingest with other settings or another
+encoder re-indexes every stored article once (:meth:`CandidateIndex.reindex`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from usearch.index import BatchMatches, Index
+
+from ..config import CopySettings
+from ..records import Article
+from ..store.base import Store
+from ..types import Matrix
+from .candidates import EXACT_SEARCH_MAX, MinHasher, band_keys, has_elements, mean_vectors
+from .near_duplicate import NearDuplicateIndex, shingles
+
+__all__ = ["CandidateIndex", "CandidateKeys"]
+
+logger = logging.getLogger(__name__)
+
+CandidateKeys = list[tuple[int, int]]
+"""An article's band keys: ``(band, key)``, ``band`` numbering the index and its band."""
+
+_NEAR_DUPLICATE, _SHINGLES, _WORDS = 0, 1000, 2000  # band numbers of each index start here
+_KEYS_META: Final = "copies.candidate_keys"
+_VECTORS_META: Final = "copies.candidate_vectors"
+_PAGE: Final = 5_000  # vectors read per query when the local index catches up
+_SIGNED: Final = np.dtype(np.int64)
+
+
+class CandidateIndex:
+    """The persistent copy-candidate indexes of one store (see the module docstring).
+
+    ``model`` names the encoder whose sentence vectors make the search
+    vectors (their dimension is learnt from the first vectors seen).
+    ``lookup`` reads inside the caller's transaction when there is one;
+    ``add`` writes there too, and saves the local vector index only when told
+    (after the caller's commit: a saved index never holds what was rolled back).
+    """
+
+    def __init__(self, store: Store, settings: CopySettings, model: str) -> None:
+        if not model:
+            raise ValueError("the encoder's model name must not be empty")
+        self.store = store
+        self.settings = settings
+        self.model = model
+        self._hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
+        self._near = NearDuplicateIndex(settings)
+        self._local: _LocalVectorIndex | None = None
+        self._known: dict[str, tuple[str, CandidateKeys]] = {}
+        self._added_dim = 0  # the dimension of the search vectors this process added
+
+    # -- keys -----------------------------------------------------------------
+
+    def keys(self, articles: Sequence[Article]) -> dict[str, CandidateKeys]:
+        """The band keys of each article in the three LSH indexes (none for an empty text).
+
+        The keys of the articles last looked up are remembered (by id and
+        text), so the ingest that looks its articles up and then adds them
+        computes them once.
+        """
+        known = {
+            a.id: self._known[a.id][1]
+            for a in articles
+            if a.id in self._known and self._known[a.id][0] == a.text
+        }
+        fresh = self._compute_keys([a for a in articles if a.id not in known])
+        return {a.id: known[a.id] if a.id in known else fresh[a.id] for a in articles}
+
+    def _compute_keys(self, articles: Sequence[Article]) -> dict[str, CandidateKeys]:
+        settings = self.settings
+        found: dict[str, CandidateKeys] = {a.id: [] for a in articles}
+        if not articles:
+            return found
+        near = [(a.id, shingles(a.text, settings.shingle_words)) for a in articles]
+        near = [(article_id, own) for article_id, own in near if own]
+        if near:
+            signatures = np.vstack(
+                [self._near.signature(own).hashvalues.astype(np.uint64) for _, own in near]
+            )
+            keys = band_keys(signatures, settings.near_duplicate_threshold)
+            for (article_id, _), row in zip(near, keys, strict=True):
+                found[article_id] += _numbered(_NEAR_DUPLICATE, row)
+        sets = [self._hasher.word_sets(a.text) for a in articles]
+        for start, hashed, threshold in (
+            (_SHINGLES, [s.shingles for s in sets], settings.candidate_shingle_threshold),
+            (_WORDS, [s.words for s in sets], settings.candidate_word_threshold),
+        ):
+            signatures = self._hasher.signatures(hashed)
+            if not len(signatures):
+                continue
+            keys = band_keys(signatures, threshold)
+            for article, row, valid in zip(articles, keys, has_elements(signatures), strict=True):
+                if valid:
+                    found[article.id] += _numbered(start, row)
+        return found
+
+    def keys_fingerprint(self) -> str:
+        """What the band keys depend on: the copy settings that shape them."""
+        s = self.settings
+        return json.dumps(
+            [
+                1,
+                s.num_perm,
+                s.seed,
+                s.shingle_words,
+                s.near_duplicate_threshold,
+                s.candidate_shingle_threshold,
+                s.candidate_word_threshold,
+            ]
+        )
+
+    # -- lookups ----------------------------------------------------------------
+
+    def lookup(
+        self, articles: Sequence[Article], sentence_vectors: Mapping[str, Matrix]
+    ) -> list[str]:
+        """The stored articles that may be copies of ``articles`` (not among them).
+
+        Those sharing a band key with one of them, and each one's nearest
+        stored neighbours by search vector.
+        """
+        own = {a.id for a in articles}
+        keys = self.keys(articles)
+        self._known = {a.id: (a.text, keys[a.id]) for a in articles}
+        matches = self.store.candidate_matches(keys)
+        found: dict[str, None] = {}
+        for article in articles:
+            for other in matches.get(article.id, []):
+                if other not in own:
+                    found[other] = None
+        vectors = self.search_vectors(articles, sentence_vectors)
+        if vectors:
+            local = self._open_local(len(next(iter(vectors.values()))))
+            for neighbours in local.neighbours(
+                np.vstack(list(vectors.values())),
+                self.settings.candidate_neighbours,
+                self.settings.candidate_similarity,
+            ):
+                for other in neighbours:
+                    if other not in own:
+                        found[other] = None
+        return list(found)
+
+    def search_vectors(
+        self, articles: Iterable[Article], sentence_vectors: Mapping[str, Matrix]
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """Each article's search vector, where it has sentence vectors."""
+        out: dict[str, npt.NDArray[np.float32]] = {}
+        for article in articles:
+            rows = sentence_vectors.get(article.id)
+            if rows is not None and len(rows) and article.sentences:
+                out[article.id] = mean_vectors([rows], rows.shape[1])[0]
+        return out
+
+    # -- adding -------------------------------------------------------------------
+
+    def add(self, articles: Sequence[Article], sentence_vectors: Mapping[str, Matrix]) -> None:
+        """Index stored ``articles``: their band keys and search vectors, in the store.
+
+        Call inside the transaction that stores them; :meth:`save` after it commits.
+        """
+        self.store.put_candidate_keys(self.keys(articles))
+        vectors = self.search_vectors(articles, sentence_vectors)
+        if vectors:
+            self.store.put_candidate_vectors(vectors)
+            self._added_dim = len(next(iter(vectors.values())))
+
+    def save(self) -> None:
+        """Bring the local vector index up to date with the store and save it."""
+        if self._local is None and self._added_dim:
+            self._open_local(self._added_dim)
+        if self._local is not None:
+            self._local.catch_up()
+            self._local.save()
+
+    def needs_reindex(self) -> bool:
+        """Whether the stored keys or vectors were made with other settings or another encoder.
+
+        Also true for a store nothing has indexed yet (new, or written by a
+        synopsis without these indexes): :meth:`reindex` then records what
+        they are made with, after indexing what is stored.
+        """
+        return self.store.get_meta(_KEYS_META) != self.keys_fingerprint() or (
+            self.store.get_meta(_VECTORS_META) != self.model
+        )
+
+    def reindex(
+        self,
+        articles: Iterable[Sequence[Article]],
+        vectors_of: Callable[[Sequence[Article]], Mapping[str, Matrix]],
+    ) -> int:
+        """Index every stored article again where needed, page by page; how many were read.
+
+        ``articles`` yields the stored articles (segmented) in pages, and
+        ``vectors_of`` gives a page's sentence vectors. Band keys are made
+        again if the copy settings changed, search vectors if the encoder
+        did. Run inside the ingest's transaction, so a killed re-index
+        leaves the old index whole.
+        """
+        keys = self.store.get_meta(_KEYS_META) != self.keys_fingerprint()
+        vectors = self.store.get_meta(_VECTORS_META) != self.model
+        self.store.set_meta(_KEYS_META, self.keys_fingerprint())
+        self.store.set_meta(_VECTORS_META, self.model)
+        count = 0
+        for page in articles:
+            if keys:
+                self.store.put_candidate_keys(self.keys(page))
+            if vectors:
+                found = self.search_vectors(page, vectors_of(page))
+                if found:
+                    self.store.put_candidate_vectors(found)
+            count += len(page)
+        if vectors:
+            self._local = None  # other vectors, other positions: rebuilt on next use
+        return count
+
+    def _open_local(self, dim: int) -> _LocalVectorIndex:
+        if self._local is None or self._local.dim != dim:
+            folder = self.store.index_folder()
+            self._local = _LocalVectorIndex(self.store, dim, _local_path(folder, self.model, dim))
+        self._local.catch_up()
+        return self._local
+
+
+class _LocalVectorIndex:
+    """The store's search vectors in a usearch index, keyed by position, cached on disk.
+
+    ``path`` (``None``: memory only) holds the index and, beside it, the
+    article id of each position and the last position read from the store.
+    """
+
+    def __init__(self, store: Store, dim: int, path: Path | None) -> None:
+        self.store = store
+        self.dim = dim
+        self.path = path
+        self._index = Index(ndim=dim, metric="cos", dtype="f32")
+        self._ids: dict[int, str] = {}
+        self._position = 0
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        state_path = path.with_suffix(".json")
+        if not path.is_file() or not state_path.is_file():
+            return
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+            index = Index.restore(str(path))
+            ids = {int(k): str(v) for k, v in dict(state["ids"]).items()}
+            position = int(state["position"])
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            logger.warning("%s: unreadable candidate index, rebuilding it (%s)", path, exc)
+            return
+        if index is None or index.ndim != self.dim or len(index) != len(ids):
+            logger.warning("%s: candidate index does not match its state, rebuilding it", path)
+            return
+        self._index, self._ids, self._position = index, ids, position
+
+    def catch_up(self) -> None:
+        """Add what the store recorded after the last position held (a rebuild, from 0)."""
+        while True:
+            rows = self.store.candidate_vectors_after(self._position, _PAGE)
+            if not rows:
+                return
+            fitting = [(p, i, v) for p, i, v in rows if v.shape == (self.dim,)]
+            if fitting:
+                keys = np.array([p for p, _, _ in fitting], dtype=np.uint64)
+                self._index.add(keys, np.vstack([v for _, _, v in fitting]), threads=1)
+                self._ids.update((p, i) for p, i, _ in fitting)
+            self._position = rows[-1][0]
+
+    def neighbours(self, vectors: Matrix, count: int, min_similarity: float) -> list[list[str]]:
+        """For each row of ``vectors``: its nearest articles' ids, at ``min_similarity`` or more."""
+        size = len(self._index)
+        if not size:
+            return [[] for _ in range(len(vectors))]
+        found = self._index.search(
+            np.ascontiguousarray(vectors, dtype=np.float32),
+            min(count, size),
+            threads=1,
+            exact=size <= EXACT_SEARCH_MAX,
+        )
+        if isinstance(found, BatchMatches):
+            keys = np.asarray(found.keys)
+            similarity = 1.0 - np.asarray(found.distances, dtype=np.float32)
+            counts = np.asarray(found.counts)
+        else:  # one query row comes back as single matches
+            keys = np.asarray(found.keys)[None, :]
+            similarity = 1.0 - np.asarray(found.distances, dtype=np.float32)[None, :]
+            counts = np.array([len(found.keys)])
+        out: list[list[str]] = []
+        for n in range(len(vectors)):
+            ids = dict.fromkeys(
+                self._ids[int(key)]
+                for key, score in zip(keys[n][: counts[n]], similarity[n], strict=False)
+                if score >= min_similarity and int(key) in self._ids
+            )
+            out.append(list(ids))
+        return out
+
+    def save(self) -> None:
+        """Write the index and its state atomically (each by a rename); no-op in memory."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        self._index.save(str(temporary))
+        os.replace(temporary, self.path)
+        state = {"position": self._position, "ids": {str(k): v for k, v in self._ids.items()}}
+        state_path = self.path.with_suffix(".json")
+        temporary = state_path.with_name(state_path.name + f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(temporary, state_path)
+
+
+def _numbered(start: int, keys: npt.NDArray[np.uint64]) -> CandidateKeys:
+    """One signature's band keys as ``(band, signed key)`` pairs, bands numbered from ``start``."""
+    signed = keys.view(_SIGNED)
+    return [(start + band, int(key)) for band, key in enumerate(signed)]
+
+
+def _local_path(folder: Path | None, model: str, dim: int) -> Path | None:
+    if folder is None:
+        return None
+    digest = hashlib.blake2b(model.encode("utf-8"), digest_size=6).hexdigest()
+    return folder / f"copy-candidates-{digest}-{dim}.usearch"
