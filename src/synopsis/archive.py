@@ -30,7 +30,7 @@ import numpy as np
 from .closing import Closeable
 from .compare import make_comparison
 from .config import Settings
-from .copies import find_copies
+from .copies import find_aligned_pairs, find_copies
 from .copies.candidate_index import CandidateIndex
 from .embed import CachedEmbedder, Embedder, MemoryVectorCache, VectorCache, load_embedder
 from .errors import StoreError
@@ -322,13 +322,28 @@ class Archive(Closeable):
                 vectors[article.id] = (
                     known if known is not None else encode([s.text for s in article.sentences])
                 )
-        candidates = self._candidates()
-        found = candidates.lookup(new, vectors)
-        stored = [segment(a) for a in self.store.get_articles(self.store.ingest_order(found))]
-        for article in stored:
+        found = self._candidates().lookup(new, vectors)
+        order = self.store.ingest_order(found.stored())
+        stored = {a.id: segment(a) for a in self.store.get_articles(order)}
+        for article in stored.values():
             if article.sentences:
                 vectors[article.id] = encode([s.text for s in article.sentences])
-        links = find_copies([*stored, *new], self.settings.copies, vectors, involving=new_ids)
+        banded = set(found.banded)
+        settings = self.settings.copies
+        near_copies = [stored[i] for i in order if i in banded]
+        links = find_copies([*near_copies, *new], settings, vectors, involving=new_ids)
+        # The other neighbours share no band key with the article that found them:
+        # they can only be rewrites or translations of it.
+        linked = {(link.a, link.b) for link in links}
+        rank = {article_id: n for n, article_id in enumerate(order)}
+        by_id = {a.id: a for a in new}
+        pairs = [
+            (stored[other], by_id[article_id])
+            for article_id, near in found.neighbours.items()
+            for other in sorted((i for i in near if i in rank), key=rank.__getitem__)
+            if other not in banded
+        ]
+        links += find_aligned_pairs(pairs, vectors, settings, linked)
         if progress:
             progress("copies", 1, 1)
         return links

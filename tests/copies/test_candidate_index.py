@@ -84,9 +84,10 @@ def test_a_reprint_a_cut_copy_and_a_spin_are_candidates_and_unrelated_reports_ar
     fresh = make("fresh", report(rng))
     new = [cut, spun, reprint, fresh]
     found = index.lookup(new, {})
-    assert "original" in found
-    assert set(found) <= {"original", *(o.id for o in others)}
-    assert "original" not in index.lookup([fresh], {})
+    assert "original" in found.banded
+    assert set(found.banded) <= {"original", *(o.id for o in others)}
+    assert found.neighbours == {}  # no sentence vectors given: no vector search
+    assert "original" not in index.lookup([fresh], {}).banded
 
 
 def test_the_nearest_stored_vectors_are_candidates_beyond_any_shared_word(store: Store) -> None:
@@ -98,9 +99,11 @@ def test_the_nearest_stored_vectors_are_candidates_beyond_any_shared_word(store:
     stored(store, index, stored_articles, vectors)
     translated = make("es", "Una frase completamente distinta.")
     close = np.array([[0.1, 0.0, 0.99, 0.0]], dtype=np.float32)
-    assert index.lookup([translated], {"es": close}) == ["s2"]
+    found = index.lookup([translated], {"es": close})
+    assert found.banded == [] and found.neighbours == {"es": ["s2"]}
+    assert found.stored() == ["s2"]
     far = np.array([[-1.0, -1.0, -1.0, -1.0]], dtype=np.float32)
-    assert index.lookup([translated], {"es": far}) == []  # below candidate_similarity
+    assert index.lookup([translated], {"es": far}).stored() == []  # below candidate_similarity
 
 
 def test_the_local_vector_index_is_saved_reloaded_and_catches_up_with_other_writers(
@@ -124,7 +127,8 @@ def test_the_local_vector_index_is_saved_reloaded_and_catches_up_with_other_writ
     stored(store, other, [late], {"late": np.array([[1.0, 1.0, 0.0]], dtype=np.float32)})
     fresh = CandidateIndex(store, CopySettings(candidate_neighbours=1), "test-model")
     query = make("q", "Query words.")
-    assert fresh.lookup([query], {"q": np.array([[0.9, 1.0, 0.0]], dtype=np.float32)}) == ["late"]
+    found = fresh.lookup([query], {"q": np.array([[0.9, 1.0, 0.0]], dtype=np.float32)})
+    assert found.neighbours == {"q": ["late"]}
 
 
 def test_an_unreadable_local_index_is_rebuilt_from_the_store(store: Store) -> None:
@@ -142,7 +146,8 @@ def test_an_unreadable_local_index_is_rebuilt_from_the_store(store: Store) -> No
         path.write_bytes(b"not an index")
     fresh = CandidateIndex(store, CopySettings(candidate_neighbours=1), "test-model")
     query = make("q", "Query words.")
-    assert fresh.lookup([query], {"q": np.array([[0.0, 0.0, 1.0]], dtype=np.float32)}) == ["a2"]
+    found = fresh.lookup([query], {"q": np.array([[0.0, 0.0, 1.0]], dtype=np.float32)})
+    assert found.neighbours == {"q": ["a2"]}
 
 
 def test_other_copy_settings_or_another_encoder_need_a_reindex(store: Store) -> None:
@@ -160,7 +165,7 @@ def test_other_copy_settings_or_another_encoder_need_a_reindex(store: Store) -> 
         assert other.reindex([articles], lambda page: {}) == 1
     assert not other.needs_reindex()
     copy = make("copy", articles[0].text)
-    assert other.lookup([copy], {}) == ["a"]
+    assert other.lookup([copy], {}).banded == ["a"]
 
 
 # -- through the archive ------------------------------------------------------

@@ -12,7 +12,7 @@ articles, so support is counted per independent source.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ..config import CopySettings
@@ -32,6 +32,7 @@ __all__ = [
     "align_sentences",
     "detect_rewrite",
     "detect_translation",
+    "find_aligned_pairs",
     "find_copies",
     "find_exact_copies",
     "find_near_duplicates",
@@ -102,15 +103,34 @@ def _find_aligned_copies(
         settings.candidate_neighbours,
         settings.candidate_similarity,
     )
+    pairs = [(usable[i], usable[j]) for i, j in sorted(candidates)]
+    if involving is not None:
+        pairs = [(a, b) for a, b in pairs if a.id in involving or b.id in involving]
+    return find_aligned_pairs(pairs, sentence_vectors, settings, linked)
+
+
+def find_aligned_pairs(
+    pairs: Iterable[tuple[Article, Article]],
+    sentence_vectors: Mapping[str, Matrix],
+    settings: CopySettings | None = None,
+    linked: set[tuple[str, str]] | None = None,
+) -> list[CopyLink]:
+    """The rewrite and translation links among candidate ``pairs`` (the earlier article first).
+
+    Pairs already in ``linked`` (either way round) are skipped, and each
+    link found is added to it. Both articles need a sentence vector per sentence.
+    """
+    settings = settings or CopySettings()
+    linked = set() if linked is None else linked
     found: list[CopyLink] = []
-    for i, j in sorted(candidates):
-        a, b = usable[i], usable[j]
+    for a, b in pairs:
         if (a.id, b.id) in linked or (b.id, a.id) in linked:
             continue
-        if involving is not None and not (a.id in involving or b.id in involving):
+        va, vb = sentence_vectors.get(a.id), sentence_vectors.get(b.id)
+        if va is None or vb is None or len(va) != len(a.sentences) or len(vb) != len(b.sentences):
             continue
         detect = detect_translation if languages_differ(a, b) else detect_rewrite
-        link = detect(a, b, matrices[i], matrices[j], settings)
+        link = detect(a, b, va, vb, settings)
         if link is not None:
             found.append(link)
             linked.add((a.id, b.id))

@@ -34,6 +34,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -48,7 +49,7 @@ from ..types import Matrix
 from .candidates import EXACT_SEARCH_MAX, MinHasher, band_keys, has_elements, mean_vectors
 from .near_duplicate import NearDuplicateIndex, shingles
 
-__all__ = ["CandidateIndex", "CandidateKeys"]
+__all__ = ["CandidateIndex", "CandidateKeys", "Candidates"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,27 @@ _KEYS_META: Final = "copies.candidate_keys"
 _VECTORS_META: Final = "copies.candidate_vectors"
 _PAGE: Final = 5_000  # vectors read per query when the local index catches up
 _SIGNED: Final = np.dtype(np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The stored articles some new articles are to be compared with.
+
+    ``banded``: those sharing a band key with one of them (the only ones that
+    can be exact, near-duplicate or contained copies), in the order found;
+    ``neighbours``: for each new article, its nearest stored articles by
+    search vector (candidates for rewrites and translations only).
+    """
+
+    banded: list[str]
+    neighbours: dict[str, list[str]]
+
+    def stored(self) -> list[str]:
+        """Every stored candidate once: the banded ones, then the other neighbours."""
+        found = dict.fromkeys(self.banded)
+        for near in self.neighbours.values():
+            found.update(dict.fromkeys(near))
+        return list(found)
 
 
 class CandidateIndex:
@@ -148,33 +170,35 @@ class CandidateIndex:
 
     def lookup(
         self, articles: Sequence[Article], sentence_vectors: Mapping[str, Matrix]
-    ) -> list[str]:
-        """The stored articles that may be copies of ``articles`` (not among them).
+    ) -> Candidates:
+        """The stored articles that may be copies of ``articles`` (none of them among them).
 
-        Those sharing a band key with one of them, and each one's nearest
-        stored neighbours by search vector.
+        See :class:`Candidates`: those sharing a band key with one of them,
+        and each one's nearest stored neighbours by search vector.
         """
         own = {a.id for a in articles}
         keys = self.keys(articles)
         self._known = {a.id: (a.text, keys[a.id]) for a in articles}
         matches = self.store.candidate_matches(keys)
-        found: dict[str, None] = {}
+        banded: dict[str, None] = {}
         for article in articles:
             for other in matches.get(article.id, []):
                 if other not in own:
-                    found[other] = None
+                    banded[other] = None
+        neighbours: dict[str, list[str]] = {}
         vectors = self.search_vectors(articles, sentence_vectors)
         if vectors:
             local = self._open_local(len(next(iter(vectors.values()))))
-            for neighbours in local.neighbours(
+            found = local.neighbours(
                 np.vstack(list(vectors.values())),
                 self.settings.candidate_neighbours,
                 self.settings.candidate_similarity,
-            ):
-                for other in neighbours:
-                    if other not in own:
-                        found[other] = None
-        return list(found)
+            )
+            for article_id, near in zip(vectors, found, strict=True):
+                kept = [other for other in near if other not in own]
+                if kept:
+                    neighbours[article_id] = kept
+        return Candidates(list(banded), neighbours)
 
     def search_vectors(
         self, articles: Iterable[Article], sentence_vectors: Mapping[str, Matrix]
