@@ -171,7 +171,7 @@ def eval_summary(
     )
 
 
-DEFAULT_DB = Path("synopsis.db")
+DEFAULT_DB = "synopsis.db"
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 _STAGE_LABELS = {
@@ -313,7 +313,14 @@ OutputOption = Annotated[
 WordsOption = Annotated[
     int | None, typer.Option("--summary-words", min=1, help="Word budget of each story summary.")
 ]
-DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store.")]
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="SYNOPSIS_DB",
+        help="The store: a SQLite file (or sqlite:///path) or a postgresql://user@host/db URL.",
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 WorkersOption = Annotated[
     int | None,
@@ -474,7 +481,7 @@ def serve(
     try:
         web = replace(
             settings.web,
-            db=str(db),
+            db=db,
             host=host,
             port=port,
             public_reads=public_reads or settings.web.public_reads,

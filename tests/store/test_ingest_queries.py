@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from store_backends import Backend
 
 from synopsis.errors import NotFoundError, StoreError
 from synopsis.records import Article
@@ -26,8 +27,8 @@ def article(n: int) -> Article:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with SQLiteStore(tmp_path / "store.db") as opened:
+def store(backend: Backend) -> Iterator[Store]:
+    with backend.open() as opened:
         opened.add_articles([article(n) for n in range(1, 7)])
         yield opened
 

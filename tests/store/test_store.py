@@ -1,4 +1,9 @@
-"""Tests of the article store (synopsis.store): SQLite file, schema, records."""
+"""Tests of the article store (synopsis.store): schema, records, files and URLs.
+
+Most tests run on every backend (the ``backend`` fixture of ``conftest.py``:
+a SQLite file, a PostgreSQL database); those about SQLite's file, its
+journal and its permissions run on SQLite alone.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from store_backends import Backend
 
 from synopsis.errors import NotFoundError, SchemaError, StoreError
 from synopsis.records import (
@@ -100,25 +106,20 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db: Path) -> Iterator[SQLiteStore]:
-    with SQLiteStore(db, clock=Clock()) as opened:
+def store(backend: Backend) -> Iterator[Store]:
+    with backend.open(clock=Clock()) as opened:
         yield opened
-
-
-def raw_count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 # -- articles ---------------------------------------------------------------
 
 
-def test_article_round_trip_keeps_every_field(db: Path) -> None:
+def test_article_round_trip_keeps_every_field(backend: Backend) -> None:
     article = full_article()
-    with SQLiteStore(db) as store:
+    with backend.open() as store:
         assert store.add_articles([article]) == AddResult(added=["full-1"], unchanged=[])
         assert store.get_article("full-1") == article
-    with SQLiteStore(db) as store:  # and after reopening the file
+    with backend.open() as store:  # and after reopening the store
         loaded = store.get_article("full-1")
     assert loaded == article
     assert loaded.published is not None
@@ -133,40 +134,36 @@ def test_article_round_trip_keeps_every_field(db: Path) -> None:
     }
 
 
-def test_naive_published_comes_back_as_utc(store: SQLiteStore) -> None:
+def test_naive_published_comes_back_as_utc(store: Store) -> None:
     store.add_articles([make_article(1, published=datetime(2024, 1, 2, 3, 4, 5))])
     assert store.get_article("a1").published == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def test_paragraphs_and_sentences_are_not_stored(store: SQLiteStore) -> None:
+def test_paragraphs_and_sentences_are_not_stored(store: Store) -> None:
     store.add_articles([make_article(1, paragraphs=["Body of article 1."])])
     assert store.get_article("a1").paragraphs == []
 
 
-def test_adding_the_same_articles_twice_writes_nothing(db: Path) -> None:
+def test_adding_the_same_articles_twice_writes_nothing(backend: Backend) -> None:
     articles = [make_article(n) for n in range(5)] + [full_article()]
     ids = [a.id for a in articles]
-    with SQLiteStore(db) as store:
+    with backend.open() as store:
         first = store.add_articles(articles)
-        stamps = {a: _ingested_at(db, a) for a in ids}
+        stamps = {a: _ingested_at(backend, a) for a in ids}
         second = store.add_articles(articles)
         assert store.article_count() == 6
     assert first == AddResult(added=ids, unchanged=[])
     assert second == AddResult(added=[], unchanged=ids)
-    assert raw_count(db, "articles") == 6
-    assert {a: _ingested_at(db, a) for a in ids} == stamps
+    assert backend.count("articles") == 6
+    assert {a: _ingested_at(backend, a) for a in ids} == stamps
 
 
-def _ingested_at(db: Path, article_id: str) -> str:
-    with sqlite3.connect(db) as conn:
-        return str(
-            conn.execute("SELECT ingested_at FROM articles WHERE id = ?", (article_id,)).fetchone()[
-                0
-            ]
-        )
+def _ingested_at(backend: Backend, article_id: str) -> str:
+    rows = backend.execute("SELECT ingested_at FROM articles WHERE id = ?", (article_id,))
+    return str(rows[0][0])
 
 
-def test_same_id_with_new_content_is_updated(store: SQLiteStore) -> None:
+def test_same_id_with_new_content_is_updated(store: Store) -> None:
     store.add_articles([make_article(1), make_article(2)])
     changed = make_article(1, text="A corrected body.", raw_text="A corrected body.")
     result = store.add_articles([changed, make_article(2)])
@@ -185,7 +182,7 @@ def test_same_id_with_new_content_is_updated(store: SQLiteStore) -> None:
     ],
 )
 def test_any_stored_field_change_counts_as_an_update(
-    store: SQLiteStore, change: dict[str, object]
+    store: Store, change: dict[str, object]
 ) -> None:
     store.add_articles([make_article(1)])
     updated = make_article(1, **change)
@@ -193,14 +190,14 @@ def test_any_stored_field_change_counts_as_an_update(
     assert store.get_article("a1") == updated
 
 
-def test_metadata_key_order_does_not_count_as_a_change(store: SQLiteStore) -> None:
+def test_metadata_key_order_does_not_count_as_a_change(store: Store) -> None:
     store.add_articles([make_article(1, metadata={"x": 1, "y": 2})])
     result = store.add_articles([make_article(1, metadata={"y": 2, "x": 1})])
     assert result == AddResult(added=[], unchanged=["a1"])
 
 
 def test_iter_articles_is_in_ingest_order_and_updates_keep_their_place(
-    store: SQLiteStore,
+    store: Store,
 ) -> None:
     store.add_articles([make_article(3), make_article(1)])
     store.add_articles([make_article(2), make_article(3, title="changed")])
@@ -208,20 +205,20 @@ def test_iter_articles_is_in_ingest_order_and_updates_keep_their_place(
     assert next(a for a in store.iter_articles() if a.id == "a3").title == "changed"
 
 
-def test_iter_articles_pages_through_many(store: SQLiteStore) -> None:
+def test_iter_articles_pages_through_many(store: Store) -> None:
     articles = [make_article(n) for n in range(450)]  # more than one page
     store.add_articles(articles)
     assert [a.id for a in store.iter_articles()] == [a.id for a in articles]
 
 
-def test_get_articles_keeps_the_order_asked(store: SQLiteStore) -> None:
+def test_get_articles_keeps_the_order_asked(store: Store) -> None:
     store.add_articles([make_article(n) for n in range(4)])
     assert [a.id for a in store.get_articles(["a2", "a0", "a3", "a0"])] == ["a2", "a0", "a3", "a0"]
     assert store.has_article("a1")
     assert not store.has_article("a9")
 
 
-def test_missing_ids_raise_not_found(store: SQLiteStore) -> None:
+def test_missing_ids_raise_not_found(store: Store) -> None:
     store.add_articles([make_article(1)])
     with pytest.raises(NotFoundError) as info:
         store.get_article("nope")
@@ -241,7 +238,7 @@ def test_missing_ids_raise_not_found(store: SQLiteStore) -> None:
         store.save_copies([CopyLink("a1", "ghost", CopyKind.EXACT, 1.0)])
 
 
-def test_failed_write_leaves_nothing_behind(store: SQLiteStore) -> None:
+def test_failed_write_leaves_nothing_behind(store: Store) -> None:
     store.add_articles([make_article(1)])
     with pytest.raises(NotFoundError):
         store.save_story("s1", "t", ["a1", "ghost"])
@@ -250,7 +247,7 @@ def test_failed_write_leaves_nothing_behind(store: SQLiteStore) -> None:
     assert store.story_of("a1") is None
 
 
-def test_unserialisable_metadata_is_a_store_error_naming_the_article(store: SQLiteStore) -> None:
+def test_unserialisable_metadata_is_a_store_error_naming_the_article(store: Store) -> None:
     with pytest.raises(StoreError, match=r"'a1'.*metadata"):
         store.add_articles([make_article(1, metadata={"when": datetime.now(UTC)})])
     assert store.article_count() == 0
@@ -266,30 +263,29 @@ def test_wal_mode_is_on(db: Path) -> None:
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_foreign_keys_are_enforced(store: SQLiteStore) -> None:
-    conn = store._conn
-    assert conn is not None
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-
-
-def test_schema_version_is_stored(db: Path) -> None:
+def test_foreign_keys_are_enforced(db: Path) -> None:
     with SQLiteStore(db) as store:
+        conn = store._conn
+        assert conn is not None
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_schema_version_is_stored(backend: Backend) -> None:
+    with backend.open() as store:
         assert store.schema_version == SCHEMA_VERSION == 4
     assert MIGRATIONS[-1][0] == SCHEMA_VERSION
-    with sqlite3.connect(db) as conn:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    row = backend.execute("SELECT value FROM meta WHERE key = 'schema_version'")[0]
     assert int(row[0]) == SCHEMA_VERSION
 
 
-def test_newer_schema_version_raises_schema_error(db: Path) -> None:
-    SQLiteStore(db).close()
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+def test_newer_schema_version_raises_schema_error(backend: Backend) -> None:
+    backend.open().close()
+    backend.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     with pytest.raises(SchemaError) as info:
-        SQLiteStore(db)
+        backend.open()
     message = str(info.value)
-    assert str(db) in message
+    assert backend.label in message
     assert "7" in message
     assert f"version {SCHEMA_VERSION}" in message
 
@@ -306,38 +302,33 @@ V2 = (
 )
 
 
-def test_injected_migration_is_applied_exactly_once(db: Path) -> None:
-    SQLiteStore(db).close()  # a store at the shipped version
+def test_injected_migration_is_applied_exactly_once(backend: Backend) -> None:
+    backend.open().close()  # a store at the shipped version
     migrations = [*MIGRATIONS, V2]
-    with SQLiteStore(db, migrations=migrations) as store:
+    with backend.open(migrations=migrations) as store:
         assert store.schema_version == NEXT
-    with SQLiteStore(db, migrations=migrations) as store:  # reopening applies nothing
+    with backend.open(migrations=migrations) as store:  # reopening applies nothing
         assert store.schema_version == NEXT
-    with sqlite3.connect(db) as conn:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
-        runs = conn.execute("SELECT COUNT(*) FROM v2_runs").fetchone()[0]
-    assert "section" in columns
-    assert runs == 1
+    assert "section" in backend.columns("articles")
+    assert backend.count("v2_runs") == 1
     with pytest.raises(SchemaError):  # the shipped code no longer opens it
-        SQLiteStore(db)
+        backend.open()
 
 
-def test_fresh_store_applies_all_migrations(db: Path) -> None:
-    with SQLiteStore(db, migrations=[*MIGRATIONS, V2]) as store:
+def test_fresh_store_applies_all_migrations(backend: Backend) -> None:
+    with backend.open(migrations=[*MIGRATIONS, V2]) as store:
         assert store.schema_version == NEXT
         store.add_articles([make_article(1)])
         assert store.get_article("a1") == make_article(1)
 
 
-def test_failed_migration_is_rolled_back(db: Path) -> None:
-    SQLiteStore(db).close()
-    broken = (NEXT, "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")
+def test_failed_migration_is_rolled_back(backend: Backend) -> None:
+    backend.open().close()
+    broken = (NEXT, "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);")
     with pytest.raises(StoreError, match=f"migration to schema version {NEXT}"):
-        SQLiteStore(db, migrations=[*MIGRATIONS, broken])
-    with sqlite3.connect(db) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert "half_done" not in tables
-    with SQLiteStore(db) as store:
+        backend.open(migrations=[*MIGRATIONS, broken])
+    assert "half_done" not in backend.tables()
+    with backend.open() as store:
         assert store.schema_version == SCHEMA_VERSION
 
 
@@ -351,15 +342,12 @@ def test_non_sqlite_file_is_a_store_error_naming_it(tmp_path: Path) -> None:
     assert path.read_bytes() == content
 
 
-def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "other.db"
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE customers (id INTEGER)")
-    with pytest.raises(StoreError, match="not a synopsis store"):
-        SQLiteStore(path)
-    with sqlite3.connect(path) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert tables == {"customers"}
+def test_a_foreign_database_is_refused(backend: Backend) -> None:
+    backend.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(StoreError, match="not a synopsis store") as info:
+        backend.open()
+    assert backend.label in str(info.value)
+    assert backend.tables() == {"customers"}
 
 
 def test_missing_directory_is_a_store_error(tmp_path: Path) -> None:
@@ -394,17 +382,17 @@ def test_open_store_accepts_paths_and_sqlite_urls(
 
 
 def test_unknown_url_schemes_are_store_errors() -> None:
-    url = "postgresql://synopsis:hunter2@db.example.org:5432/news"
-    with pytest.raises(StoreError, match="PostgreSQL is not supported yet") as info:
+    url = "mysql://synopsis:hunter2@db.example.org:3306/news"
+    with pytest.raises(StoreError, match="unknown store URL scheme 'mysql'") as info:
         open_store(url)
-    assert "synopsis:***@db.example.org:5432/news" in str(info.value)
+    assert "synopsis:***@db.example.org:3306/news" in str(info.value)
     assert "hunter2" not in str(info.value)
     with pytest.raises(StoreError, match="mysql://db/news"):
         open_store("mysql://db/news")
 
 
-def test_the_backend_table_has_sqlite() -> None:
-    assert set(BACKENDS) == {"sqlite"}
+def test_the_backend_table_has_sqlite_and_postgresql() -> None:
+    assert set(BACKENDS) == {"sqlite", "postgresql", "postgres"}
 
 
 @pytest.mark.parametrize(
@@ -438,13 +426,13 @@ def test_sqlite_url_without_three_slashes_is_a_store_error() -> None:
     assert "sqlite://relative.db" in str(info.value)
 
 
-@pytest.mark.parametrize("url", ["foo://x", "postgresql://db.example.org/news", "FOO+bar://x"])
+@pytest.mark.parametrize("url", ["foo://x", "mysql://db.example.org/news", "FOO+bar://x"])
 def test_unknown_scheme_error_names_the_url_and_the_supported_schemes(url: str) -> None:
     with pytest.raises(StoreError) as info:
         open_store(url)
     message = str(info.value)
     assert message.startswith(f"{url}: ")
-    assert "supported schemes: sqlite" in message
+    assert "supported schemes: postgres, postgresql, sqlite" in message
 
 
 @pytest.mark.parametrize("form", ["path", "str", "url"])
@@ -498,8 +486,8 @@ def test_codec_round_trips_a_copy_link() -> None:
     assert copy_link_from_row(copy_link_values(link)) == link
 
 
-def test_closed_store_raises_store_error(db: Path) -> None:
-    with SQLiteStore(db) as store:
+def test_closed_store_raises_store_error(backend: Backend) -> None:
+    with backend.open() as store:
         store.add_articles([make_article(1)])
     with pytest.raises(StoreError, match="closed"):
         store.get_article("a1")
@@ -510,12 +498,12 @@ def test_closed_store_raises_store_error(db: Path) -> None:
 
 
 @pytest.fixture
-def with_articles(store: SQLiteStore) -> SQLiteStore:
+def with_articles(store: Store) -> Store:
     store.add_articles([make_article(n) for n in range(1, 7)])
     return store
 
 
-def test_story_save_and_get(with_articles: SQLiteStore) -> None:
+def test_story_save_and_get(with_articles: Store) -> None:
     store = with_articles
     first = datetime(2024, 4, 1, 8, tzinfo=timezone(timedelta(hours=-5)))
     last = datetime(2024, 4, 2, 8, tzinfo=UTC)
@@ -543,7 +531,7 @@ def test_story_save_and_get(with_articles: SQLiteStore) -> None:
     assert centroid.tolist() == [0.5, -1.25, 3.0]
 
 
-def test_saving_a_story_again_replaces_it_and_keeps_created(with_articles: SQLiteStore) -> None:
+def test_saving_a_story_again_replaces_it_and_keeps_created(with_articles: Store) -> None:
     store = with_articles
     before = store.save_story("s1", "Old", ["a1", "a2"], state={"v": 1})
     after = store.save_story("s1", "New", ["a2", "a3"])
@@ -557,7 +545,7 @@ def test_saving_a_story_again_replaces_it_and_keeps_created(with_articles: SQLit
     assert len(store.list_stories()) == 1
 
 
-def test_an_article_is_in_at_most_one_story(with_articles: SQLiteStore) -> None:
+def test_an_article_is_in_at_most_one_story(with_articles: Store, backend: Backend) -> None:
     store = with_articles
     store.save_story("s1", "One", ["a1", "a2"])
     store.save_story("s2", "Two", ["a2", "a3"])  # a2 moves to s2
@@ -566,16 +554,16 @@ def test_an_article_is_in_at_most_one_story(with_articles: SQLiteStore) -> None:
     assert store.story_of("a6") is None
     assert store.story_of("unknown") is None
     assert store.get_story("s1").article_ids == ["a1"]
-    assert raw_count(store.path, "story_articles") == 3
+    assert backend.count("story_articles") == 3
 
 
-def test_list_stories_is_by_last_update_then_id(tmp_path: Path) -> None:
+def test_list_stories_is_by_last_update_then_id(backend: Backend) -> None:
     frozen = datetime(2024, 1, 1, tzinfo=UTC)
     times = iter(
         [frozen, frozen, frozen, frozen + timedelta(seconds=5), frozen + timedelta(seconds=9)]
     )
     clock: Callable[[], datetime] = lambda: next(times)  # noqa: E731
-    with SQLiteStore(tmp_path / "s.db", clock=clock) as store:
+    with backend.open(clock=clock) as store:
         store.add_articles([make_article(n) for n in range(4)])  # at frozen
         store.save_story("b", "B", ["a0"])  # at frozen
         store.save_story("a", "A", ["a1"])  # at frozen: tie, broken by id
@@ -587,7 +575,9 @@ def test_list_stories_is_by_last_update_then_id(tmp_path: Path) -> None:
     assert stories[0].article_ids == ["a0", "a3"]
 
 
-def test_merge_moves_articles_and_hides_the_merged_story(with_articles: SQLiteStore) -> None:
+def test_merge_moves_articles_and_hides_the_merged_story(
+    with_articles: Store, backend: Backend
+) -> None:
     store = with_articles
     early = datetime(2024, 3, 1, tzinfo=UTC)
     late = datetime(2024, 3, 9, tzinfo=UTC)
@@ -605,10 +595,10 @@ def test_merge_moves_articles_and_hides_the_merged_story(with_articles: SQLiteSt
     assert [s.id for s in store.list_stories()] == ["s2"]
     assert {s.id for s in store.list_stories(include_merged=True)} == {"s1", "s2"}
     assert set(store.story_centroids()) == {"s2"}
-    assert raw_count(store.path, "story_merges") == 1
+    assert backend.count("story_merges") == 1
 
 
-def test_merge_chains_point_at_the_live_story(with_articles: SQLiteStore) -> None:
+def test_merge_chains_point_at_the_live_story(with_articles: Store) -> None:
     store = with_articles
     for n in (1, 2, 3):
         store.save_story(f"s{n}", f"S{n}", [f"a{n}"])
@@ -619,7 +609,7 @@ def test_merge_chains_point_at_the_live_story(with_articles: SQLiteStore) -> Non
     assert store.get_story("s3").article_ids == ["a3", "a2", "a1"]
 
 
-def test_bad_merges_are_refused(with_articles: SQLiteStore) -> None:
+def test_bad_merges_are_refused(with_articles: Store) -> None:
     store = with_articles
     store.save_story("s1", "One", ["a1"])
     store.save_story("s2", "Two", ["a2"])
@@ -639,7 +629,7 @@ def test_bad_merges_are_refused(with_articles: SQLiteStore) -> None:
 # -- copies -------------------------------------------------------------------
 
 
-def test_copies_upsert_and_copies_among(with_articles: SQLiteStore) -> None:
+def test_copies_upsert_and_copies_among(with_articles: Store, backend: Backend) -> None:
     store = with_articles
     store.save_copies(
         [
@@ -650,7 +640,7 @@ def test_copies_upsert_and_copies_among(with_articles: SQLiteStore) -> None:
         ]
     )
     store.save_copies([CopyLink("a1", "a2", CopyKind.EXACT, 0.97, "a2")])  # same key: replaced
-    assert raw_count(store.path, "copies") == 4
+    assert backend.count("copies") == 4
     assert store.copies_among(["a3", "a1", "a2"]) == [
         CopyLink("a1", "a2", CopyKind.EXACT, 0.97, "a2"),
         CopyLink("a1", "a2", CopyKind.REWRITE, 0.6, None),
@@ -666,7 +656,7 @@ def test_copies_upsert_and_copies_among(with_articles: SQLiteStore) -> None:
 # -- vectors ------------------------------------------------------------------
 
 
-def test_vectors_round_trip_exactly(store: SQLiteStore) -> None:
+def test_vectors_round_trip_exactly(store: Store) -> None:
     rng = np.random.default_rng(7)
     v32 = rng.standard_normal(512).astype(np.float32)
     v64 = rng.standard_normal(8)  # float64 in, float32 out
@@ -683,7 +673,7 @@ def test_vectors_round_trip_exactly(store: SQLiteStore) -> None:
     assert store.get_vectors(["h1"], "use")["h1"][0] == v32[0]
 
 
-def test_vectors_are_replaced_and_must_be_1d(store: SQLiteStore) -> None:
+def test_vectors_are_replaced_and_must_be_1d(store: Store) -> None:
     store.put_vectors("m", {"k": [1.0, 2.0]})
     store.put_vectors("m", {"k": [3.0, 4.0, 5.0]})
     assert store.get_vectors(["k"], "m")["k"].tolist() == [3.0, 4.0, 5.0]
@@ -694,12 +684,12 @@ def test_vectors_are_replaced_and_must_be_1d(store: SQLiteStore) -> None:
 # -- threads ------------------------------------------------------------------
 
 
-def test_concurrent_reads_while_writing_do_not_fail(db: Path) -> None:
+def test_concurrent_reads_while_writing_do_not_fail(backend: Backend) -> None:
     batch = 10
     errors: list[BaseException] = []
     reads = [0] * 4
     done = threading.Event()
-    with SQLiteStore(db) as store:
+    with backend.open() as store:
         store.add_articles([make_article(n) for n in range(batch)])
         store.save_story("s", "S", ["a0"])
 
@@ -733,14 +723,14 @@ def test_concurrent_reads_while_writing_do_not_fail(db: Path) -> None:
     assert all(n > 0 for n in reads)
 
 
-def test_quality_flags_and_copy_evidence_round_trip(tmp_path: Path) -> None:
+def test_quality_flags_and_copy_evidence_round_trip(backend: Backend) -> None:
     first = Article(id="q1", text="The ferry sank.", raw_text="The ferry sank.", source="q1")
     body = "The ferry went down."
     second = Article(id="q2", text=body, raw_text=body, source="q2")
     kind = next(iter(QualityKind))
     second.quality = [QualityFlag(kind, ("once morest the wind", "regarding 40"))]
     passage = AlignedPassage(0, 0, "The ferry sank.", "The ferry went down.", 0.91)
-    with SQLiteStore(tmp_path / "q.db") as store:
+    with backend.open() as store:
         store.add_articles([first, second])
         store.save_copies([CopyLink("q1", "q2", CopyKind.REWRITE, 0.9, "q1", (passage,))])
         assert store.get_article("q2").quality == second.quality
@@ -748,22 +738,16 @@ def test_quality_flags_and_copy_evidence_round_trip(tmp_path: Path) -> None:
         assert store.copies_among(["q1", "q2"])[0].evidence == (passage,)
 
 
-def test_a_version_2_store_gains_the_quality_and_evidence_columns(tmp_path: Path) -> None:
-    from synopsis.store.schema import MIGRATIONS
-
-    path = tmp_path / "old.db"
+def test_a_version_2_store_gains_the_quality_and_evidence_columns(backend: Backend) -> None:
     article = Article(id="o1", text="Old text here.", raw_text="Old text here.", source="o1")
-    with SQLiteStore(path, migrations=MIGRATIONS[:2]) as old:
+    with backend.open(migrations=MIGRATIONS[:2]) as old:
         assert old.schema_version == 2
-        conn = old._conn
-        assert conn is not None
-        conn.execute(  # as the version-2 code wrote it: no quality column yet
-            "INSERT INTO articles (id, content_hash, source, text, raw_text, seq, ingested_at) "
-            "VALUES ('o1', ?, 'o1', 'Old text here.', 'Old text here.', 1, '2026-01-01')",
-            (article.content_hash,),
-        )
-        conn.commit()
-    with SQLiteStore(path) as store:
+    backend.execute(  # as the version-2 code wrote it: no quality column yet
+        "INSERT INTO articles (id, content_hash, source, text, raw_text, seq, ingested_at) "
+        "VALUES ('o1', ?, 'o1', 'Old text here.', 'Old text here.', 1, '2026-01-01')",
+        (article.content_hash,),
+    )
+    with backend.open() as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.get_article("o1").quality == []
 
@@ -771,8 +755,8 @@ def test_a_version_2_store_gains_the_quality_and_evidence_columns(tmp_path: Path
 # -- one transaction, reads beside a write, read-only stores (issue 13) -------------
 
 
-def test_a_transaction_commits_every_call_together_or_none(db: Path) -> None:
-    with SQLiteStore(db) as store:
+def test_a_transaction_commits_every_call_together_or_none(backend: Backend) -> None:
+    with backend.open() as store:
         with pytest.raises(RuntimeError), store.transaction():
             store.add_articles([make_article(1), make_article(2)])
             store.save_story("s", "S", ["a1"])
@@ -789,9 +773,9 @@ def test_a_transaction_commits_every_call_together_or_none(db: Path) -> None:
         assert store.articles_without_story() == ["a2"]
 
 
-def test_reads_do_not_wait_for_a_write_transaction(db: Path) -> None:
+def test_reads_do_not_wait_for_a_write_transaction(backend: Backend) -> None:
     """Other threads read the committed state at once while a long write transaction is open."""
-    with SQLiteStore(db) as store:
+    with backend.open() as store:
         store.add_articles([make_article(0)])
         store.save_story("s", "S", ["a0"])
         inside = threading.Event()
@@ -823,7 +807,7 @@ def test_reads_do_not_wait_for_a_write_transaction(db: Path) -> None:
         assert len(store.get_story("s").article_ids) == 50
 
 
-def test_articles_changed_token(store: SQLiteStore) -> None:
+def test_articles_changed_token(store: Store) -> None:
     before = store.articles_changed()
     store.add_articles([make_article(1)])
     after = store.articles_changed()
@@ -834,18 +818,20 @@ def test_articles_changed_token(store: SQLiteStore) -> None:
     assert store.articles_changed() != after
 
 
-def _filled(db: Path) -> None:
-    with SQLiteStore(db) as store:
+def _filled(db: Path | Backend) -> None:
+    with db.open() if isinstance(db, Backend) else SQLiteStore(db) as store:
         store.add_articles([make_article(1), make_article(2)])
         store.save_story("s", "S", ["a1", "a2"])
 
 
-def test_a_read_only_store_reads_and_refuses_writes_without_touching_the_file(db: Path) -> None:
+def test_a_read_only_store_reads_and_refuses_writes_without_touching_the_file(
+    backend: Backend,
+) -> None:
     from synopsis.store import ReadOnlyStoreError
 
-    _filled(db)
-    before = db.read_bytes()
-    with open_store(db, read_only=True) as store:
+    _filled(backend)
+    before = backend.snapshot()
+    with open_store(backend.target, read_only=True) as store:
         assert store.read_only
         assert store.get_story("s").article_ids == ["a1", "a2"]
         assert store.get_article("a2") == make_article(2)
@@ -860,7 +846,7 @@ def test_a_read_only_store_reads_and_refuses_writes_without_touching_the_file(db
         with pytest.raises(ReadOnlyStoreError), store.transaction():
             pass
     assert issubclass(ReadOnlyStoreError, StoreError)
-    assert db.read_bytes() == before
+    assert backend.snapshot() == before
 
 
 def test_open_store_reads_a_store_it_cannot_write(

@@ -4,8 +4,8 @@ A store keeps everything synopsis derives and wants to keep between runs:
 articles (cleaned text and provenance), stories (which articles belong
 together, the clustering state), copy links between articles, and a cache of
 sentence vectors. :class:`Store` is the small interface the rest of synopsis
-codes against; :class:`~synopsis.store.sqlite.SQLiteStore` implements it, and a
-PostgreSQL implementation could later satisfy it too.
+codes against; :class:`~synopsis.store.sqlite.SQLiteStore` and
+:class:`~synopsis.store.postgres.PostgresStore` implement it.
 :func:`~synopsis.store.open.open_store` opens one. This module imports no
 backend, and nothing it imports comes back to it.
 

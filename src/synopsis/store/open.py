@@ -4,6 +4,9 @@
 kind; :func:`open_store` picks the entry by the URL's scheme (lower-cased,
 any ``+driver`` suffix dropped, so ``sqlite+pysqlite://`` is ``sqlite``) and
 sends a plain file path to SQLite. A new backend is one more entry.
+``postgresql://`` (or ``postgres://``) URLs open a
+:class:`~synopsis.store.postgres.PostgresStore`; that module, and psycopg
+with it, is imported only when such a URL is opened.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Final
 from ..errors import StoreError
 from .base import Store
 from .sqlite import ReadOnlyStoreError, SQLiteStore, can_write
+from .urls import mask_password
 
 __all__ = ["BACKENDS", "Opener", "open_store"]
 
@@ -26,8 +30,6 @@ Opener = Callable[[str, bool, bool], Store]
 """Opens the store at a URL of its scheme; the flags are ``create`` and ``read_only``
 (see :func:`open_store`)."""
 
-_POSTGRES_SCHEMES: Final = frozenset({"postgres", "postgresql"})
-
 
 def open_store(url_or_path: str | Path, *, create: bool = True, read_only: bool = False) -> Store:
     """Open the store at ``url_or_path``: a file path or a URL of a scheme in :data:`BACKENDS`.
@@ -35,13 +37,16 @@ def open_store(url_or_path: str | Path, *, create: bool = True, read_only: bool 
     SQLite URLs follow the SQLAlchemy convention: ``sqlite:///relative/file.db``
     and ``sqlite:////absolute/file.db`` (three slashes, then the path), and
     ``sqlite://`` or ``sqlite:///:memory:`` for a private in-memory store.
-    With ``create=False`` a store file that does not exist yet is a
-    :class:`StoreError` instead of a new, empty store. ``read_only=True``
-    opens an existing store for reading only (every write raises
-    :class:`StoreError`); an existing store this process cannot write (a
-    read-only file or folder) is opened that way too, so it can always be
-    read. Any other scheme raises :class:`StoreError` naming the URL (with
-    any password masked) and the supported schemes.
+    PostgreSQL URLs are libpq's: ``postgresql://user:password@host:port/db``
+    (``postgres://`` too; ``?host=/run/postgresql`` for a Unix socket).
+    With ``create=False`` a store file that does not exist yet (a database
+    that holds no synopsis store yet) is a :class:`StoreError` instead of a
+    new, empty store. ``read_only=True`` opens an existing store for
+    reading only (every write raises :class:`StoreError`); an existing store
+    this process cannot write (a read-only file or folder) is opened that
+    way too, so it can always be read. Any other scheme raises
+    :class:`StoreError` naming the URL (with any password masked) and the
+    supported schemes.
     """
     if isinstance(url_or_path, Path) or "://" not in url_or_path:
         return _open_sqlite_file(url_or_path, create, read_only)
@@ -92,26 +97,32 @@ def _open_sqlite_file(path: str | Path, create: bool, read_only: bool = False) -
         return SQLiteStore(path, read_only=True)
 
 
-BACKENDS: Final[Mapping[str, Opener]] = MappingProxyType({"sqlite": _open_sqlite})
+def _open_postgres(url: str, create: bool, read_only: bool = False) -> Store:
+    """The PostgreSQL store a ``postgresql://`` URL names (the ``+driver`` part dropped).
+
+    A server that takes no writes from this session (a standby) opens it read-only.
+    """
+    from .postgres import PostgresStore  # imports psycopg: only when a store needs it
+
+    scheme, _, rest = url.partition("://")
+    target = f"{scheme.lower().partition('+')[0]}://{rest}"
+    try:
+        return PostgresStore(target, create=create, read_only=read_only)
+    except ReadOnlyStoreError:
+        if read_only:
+            raise
+        logger.info("%s: the server takes no writes here, opened read-only", mask_password(url))
+        return PostgresStore(target, read_only=True)
+
+
+BACKENDS: Final[Mapping[str, Opener]] = MappingProxyType(
+    {"sqlite": _open_sqlite, "postgresql": _open_postgres, "postgres": _open_postgres}
+)
 """The store backends by URL scheme (lower case, without ``+driver``)."""
 
 
 def _unsupported(url: str, scheme: str) -> StoreError:
     """The error for ``url``, whose ``scheme`` has no entry in :data:`BACKENDS`."""
-    if scheme.lower().partition("+")[0] in _POSTGRES_SCHEMES:
-        reason = "PostgreSQL is not supported yet; use a SQLite file path"
-    else:
-        reason = f"unknown store URL scheme {scheme!r}; use a file path or sqlite:///"
+    reason = f"unknown store URL scheme {scheme!r}; use a file path, sqlite:/// or postgresql://"
     supported = ", ".join(sorted(BACKENDS))
-    return StoreError(f"{_mask_password(url)}: {reason} (supported schemes: {supported})")
-
-
-def _mask_password(url: str) -> str:
-    """``url`` with the password of its user part, if any, replaced by ``***``."""
-    scheme, sep, rest = url.partition("://")
-    netloc, slash, tail = rest.partition("/")
-    userinfo, at, hostport = netloc.rpartition("@")
-    if not sep or not at or ":" not in userinfo:
-        return url
-    user = userinfo.partition(":")[0]
-    return f"{scheme}://{user}:***@{hostport}{slash}{tail}"
+    return StoreError(f"{mask_password(url)}: {reason} (supported schemes: {supported})")
