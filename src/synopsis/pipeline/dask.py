@@ -127,7 +127,8 @@ class DaskExecutor(Closeable):
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # its HTTP server on the loopback too
+                scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.WARNING,
             )
             client = Client(self.cluster, set_as_default=False)
