@@ -16,7 +16,9 @@ in input order, with at most ``ahead`` chunks in flight, so a batch of any
 size is never submitted at once. There, in the client, copy detection and
 story assignment run as they always do: articles join stories one at a
 time, in publication order, against the clusterer of this process, so the
-stories and copy links are exactly those of a run in one process. That is
+stories and copy links are exactly those of a run in one process (wherever
+the workers' encoder, on one thread, rounds as the caller's does: one on
+several threads, or on another kind of CPU, may differ in the last bits). That is
 also what this costs: the client finds copies and assigns stories serially,
 so a cluster shortens the preparing, not the rest (see
 ``benchmarks/dask_scale.py``).
