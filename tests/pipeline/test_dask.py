@@ -199,15 +199,25 @@ def _sizes(chunk: Sequence[Article], embedder: Embedder) -> int:
 
 
 @needs_dask
-def test_an_unreachable_scheduler_is_a_config_error_naming_it() -> None:
+def test_a_scheduler_unreachable_or_without_workers_is_a_config_error_naming_it() -> None:
+    from distributed import LocalCluster
+
     from synopsis.pipeline.dask import DaskExecutor
 
+    recipe = embedder_recipe(ENCODER())
     with (
         pytest.raises(ConfigError, match="cannot reach the Dask scheduler") as error,
-        DaskExecutor(embedder_recipe(ENCODER()), scheduler="tcp://127.0.0.1:9", timeout=1) as ex,
+        DaskExecutor(recipe, scheduler="tcp://127.0.0.1:9", timeout=1) as executor,
     ):
-        ex.start()
+        executor.start()
     assert error.value.setting == "pipeline.scheduler"
+    with (
+        LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address="127.0.0.1:0") as empty,
+        pytest.raises(ConfigError, match="no Dask worker joined") as error,
+        DaskExecutor(recipe, scheduler=empty.scheduler_address, timeout=1) as executor,
+    ):
+        executor.start()
+    assert error.value.setting == "pipeline.scheduler" and executor.client is None
 
 
 @pytest.mark.parametrize(

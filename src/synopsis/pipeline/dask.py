@@ -123,36 +123,46 @@ class DaskExecutor(Closeable):
         """The client, connected to the cluster (started here if it is ours), the plugin set."""
         if self.client is not None:
             return self.client
-        if self.scheduler is None:
-            self.cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",  # its HTTP server on the loopback too
-                scheduler_kwargs={"dashboard": False},
-                silence_logs=logging.WARNING,
-            )
-            client = Client(self.cluster, set_as_default=False)
-        else:
-            try:
-                client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
-            except OSError as exc:  # refused, unreachable or timed out
-                raise ConfigError(
-                    "pipeline.scheduler",
-                    f"cannot reach the Dask scheduler at {self.scheduler}: {exc}",
-                ) from exc
-            try:
-                client.wait_for_workers(1, timeout=self.timeout)
-            except TimeoutError as exc:
-                client.close()
-                raise ConfigError(
-                    "pipeline.scheduler",
-                    f"no Dask worker joined the scheduler at {self.scheduler} within "
-                    f"{self.timeout:g} s (start some: dask worker {self.scheduler})",
-                ) from exc
-        client.register_plugin(EncoderPlugin(self.recipe), name=self.plugin)
-        self.client = client
+        try:
+            client = self._local_client() if self.scheduler is None else self._remote_client()
+            self.client = client
+            client.register_plugin(EncoderPlugin(self.recipe), name=self.plugin)
+        except BaseException:  # nothing half-started is left running
+            self.close()
+            raise
+        return client
+
+    def _local_client(self) -> Client:
+        """A client of a new LocalCluster on the loopback, which this executor owns."""
+        self.cluster = LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",  # its HTTP server on the loopback too
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.WARNING,
+        )
+        return Client(self.cluster, set_as_default=False)
+
+    def _remote_client(self) -> Client:
+        """A client of the scheduler at ``self.scheduler``, once it has a worker."""
+        try:
+            client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
+        except OSError as exc:  # refused, unreachable or timed out
+            raise ConfigError(
+                "pipeline.scheduler",
+                f"cannot reach the Dask scheduler at {self.scheduler}: {exc}",
+            ) from exc
+        try:
+            client.wait_for_workers(1, timeout=self.timeout)
+        except TimeoutError as exc:
+            client.close()
+            raise ConfigError(
+                "pipeline.scheduler",
+                f"no Dask worker joined the scheduler at {self.scheduler} within "
+                f"{self.timeout:g} s (start some: dask worker {self.scheduler})",
+            ) from exc
         return client
 
     def start(self) -> list[str]:
