@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
@@ -288,18 +289,33 @@ def _report_failures(report: Report, console: Console) -> int:
     return EXIT_FAILURES if report.failures else EXIT_OK
 
 
-def _settings(summary_words: int | None, workers: int | None = None) -> Settings:
+def _settings(
+    summary_words: int | None,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+) -> Settings:
     """Settings from the environment and the options.
 
     The command line prepares large batches on every core unless told
-    otherwise (``--workers`` or ``SYNOPSIS_PIPELINE__WORKERS``).
+    otherwise (``--workers`` or ``SYNOPSIS_PIPELINE__WORKERS``), or on a
+    Dask cluster (``--executor``, ``--scheduler``), which is checked to be
+    installed before any work.
     """
     if workers is None and "SYNOPSIS_PIPELINE__WORKERS" not in os.environ:
         workers = 0
     try:
-        return Settings.from_env().with_summary_words(summary_words).with_workers(workers)
+        settings = (
+            Settings.from_env()
+            .with_summary_words(summary_words)
+            .with_workers(workers)
+            .with_executor(executor, scheduler)
+        )
+        if settings.pipeline.executor == "dask":
+            import_module("synopsis.pipeline.dask")  # a ConfigError without the extra
     except SynopsisError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    return settings
 
 
 PathsArgument = Annotated[
@@ -331,6 +347,23 @@ WorkersOption = Annotated[
         help="Processes preparing a large batch (0: one per core, the default; 1: none).",
     ),
 ]
+ExecutorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--executor",
+        help="Where a large batch is prepared: 'local' (--workers processes here, the default), "
+        "'dask' (the Dask cluster at --scheduler, else one started here, a worker per core) "
+        "or 'dask:N' (a Dask cluster of N worker processes started here). "
+        "Needs pip install 'synopsis[dask]'.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="The Dask scheduler's address (tcp://host:8786); implies --executor dask.",
+    ),
+]
 
 
 @app.command()
@@ -341,12 +374,14 @@ def digest(
     summary_words: WordsOption = None,
     quiet: QuietOption = False,
     workers: WorkersOption = None,
+    executor: ExecutorOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Digest articles in one shot (no database): stories with cited summaries."""
     console = _stderr()
     if output is not None:
         check_output(output, "--output")
-    pipeline = Pipeline(_settings(summary_words, workers))
+    pipeline = Pipeline(_settings(summary_words, workers, executor, scheduler))
     with progress_bars(console, enabled=not quiet) as progress:
         report = pipeline.run([str(p) for p in paths], progress)
     _emit(render(report, fmt), output, console)
@@ -380,6 +415,8 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     quiet: QuietOption = False,
     workers: WorkersOption = None,
+    executor: ExecutorOption = None,
+    scheduler: SchedulerOption = None,
     window_days: Annotated[
         float | None,
         typer.Option(
@@ -393,7 +430,7 @@ def ingest(
     from .archive import Archive
 
     console = _stderr()
-    settings = _settings(None, workers)
+    settings = _settings(None, workers, executor, scheduler)
     if window_days is not None:
         try:
             settings = replace(settings, stories=replace(settings.stories, window_days=window_days))

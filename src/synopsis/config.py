@@ -9,6 +9,9 @@ value is checked when the object is made, and a bad one raises
 from __future__ import annotations
 
 import os
+import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -273,10 +276,18 @@ class CompareSettings:
         _check_positive("compare.wording_max_words", self.wording_max_words)
 
 
+EXECUTORS = ("local", "dask")
+"""The executors a pipeline can prepare articles on (``PipelineSettings.executor``)."""
+
+# A Dask scheduler's address: an optional protocol, then a host and port ("tcp://10.0.0.5:8786").
+_SCHEDULER_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[^\s/]+")
+
+
 @dataclass(frozen=True, slots=True)
 class PipelineSettings:
     """Where the per-article work runs (see :mod:`synopsis.pipeline.executors`).
 
+    ``executor`` is ``"local"`` (the default) or ``"dask"``. Locally,
     ``workers`` processes prepare articles (clean, segment, encode) in
     chunks of ``chunk`` articles; ``1`` (the library's default) prepares
     them in this process and ``0`` uses one process per core (the command
@@ -286,11 +297,20 @@ class PipelineSettings:
     of fewer than ``parallel_min_articles`` articles is always prepared here,
     where starting workers (each loads its own encoder) would cost more than
     it saves.
+
+    ``"dask"`` prepares the chunks on a Dask cluster instead (see
+    :mod:`synopsis.pipeline.dask`; ``pip install 'synopsis[dask]'``): the
+    one whose scheduler listens at ``scheduler`` (``"tcp://host:8786"``), or
+    without one a cluster of ``dask_workers`` worker processes on this
+    machine (``0``: one per core), started for the batch and closed after it.
     """
 
     workers: int = 1
     chunk: int = 32
     parallel_min_articles: int = 96
+    executor: str = "local"
+    scheduler: str | None = None
+    dask_workers: int = 0
 
     def __post_init__(self) -> None:
         if self.workers < 0:
@@ -299,6 +319,35 @@ class PipelineSettings:
             )
         _check_positive("pipeline.chunk", self.chunk)
         _check_positive("pipeline.parallel_min_articles", self.parallel_min_articles)
+        if self.executor not in EXECUTORS:
+            raise ConfigError(
+                "pipeline.executor",
+                f"must be one of {', '.join(map(repr, EXECUTORS))}, got {self.executor!r}",
+            )
+        if self.dask_workers < 0:
+            raise ConfigError(
+                "pipeline.dask_workers",
+                f"must be 0 (one per core) or more, got {self.dask_workers!r}",
+            )
+        if self.scheduler is None:
+            return
+        if self.executor != "dask":
+            raise ConfigError(
+                "pipeline.scheduler",
+                f"is a Dask scheduler's address; set it only with executor 'dask', "
+                f"not {self.executor!r}",
+            )
+        if not _SCHEDULER_ADDRESS.fullmatch(self.scheduler):
+            raise ConfigError(
+                "pipeline.scheduler",
+                "must be a Dask scheduler's address like 'tcp://host:8786', "
+                f"got {self.scheduler!r}",
+            )
+        if self.dask_workers:
+            raise ConfigError(
+                "pipeline.dask_workers",
+                "sizes a cluster started on this machine; not used with pipeline.scheduler",
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +422,31 @@ class Settings:
             return self
         return replace(self, pipeline=replace(self.pipeline, workers=workers))
 
+    def with_executor(self, executor: str | None, scheduler: str | None = None) -> Settings:
+        """These settings with another executor (``None`` for both keeps them).
+
+        ``executor`` is ``"local"``, ``"dask"`` or ``"dask:N"`` (a Dask
+        cluster of ``N`` worker processes on this machine); a ``scheduler``
+        address means ``"dask"`` on that cluster. ``"local"`` and ``"dask:N"``
+        drop a scheduler set elsewhere (e.g. in the environment).
+        """
+        if executor is None and scheduler is None:
+            return self
+        name, colon, count = (executor or "dask").partition(":")
+        values: dict[str, Any] = {"executor": name}
+        if colon:
+            if name != "dask" or not count.strip().isdigit():
+                raise ConfigError(
+                    "pipeline.executor",
+                    f"expected 'local', 'dask' or 'dask:N' (N worker processes), got {executor!r}",
+                )
+            values["dask_workers"] = int(count)
+        if scheduler is not None:
+            values["scheduler"] = scheduler.strip() or None
+        elif name == "local" or colon:
+            values["scheduler"] = None
+        return replace(self, pipeline=replace(self.pipeline, **values))
+
     def with_summary_words(self, words: int | None) -> Settings:
         """These settings with another summary budget (``None`` keeps it)."""
         if words is None:
@@ -407,7 +481,9 @@ class Settings:
             for name, raw in overrides.items():
                 if name not in known:
                     raise ConfigError(f"{section}.{name}", "unknown setting")
-                converted[name] = _convert(f"{section}.{name}", raw, getattr(current, name))
+                converted[name] = _convert(
+                    f"{section}.{name}", raw, getattr(current, name), _optional(current, name)
+                )
             sections[section] = replace(current, **converted)
         return replace(defaults, **sections)
 
@@ -423,7 +499,24 @@ class Settings:
         return cls.from_mapping(values)
 
 
-def _convert(name: str, raw: Any, default: Any) -> Any:
+def _optional(section: object, name: str) -> type | None:
+    """The type of a setting that may be ``None`` (``str | None``: ``str``), else ``None``."""
+    hint = typing.get_type_hints(type(section))[name]
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType):
+        return None
+    kinds = [kind for kind in typing.get_args(hint) if kind is not type(None)]
+    return kinds[0] if len(kinds) == 1 and isinstance(kinds[0], type) else None
+
+
+def _convert(name: str, raw: Any, default: Any, optional: type | None = None) -> Any:
+    """``raw`` as the type of ``default`` (of ``optional``, where ``None`` is allowed too).
+
+    For a setting that may be ``None``, ``None`` or a blank string is ``None``.
+    """
+    if optional is not None:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        default = optional()
     kind = type(default)
     if isinstance(raw, kind) and not (kind is int and isinstance(raw, bool)):
         return raw

@@ -4,7 +4,8 @@
   bad article into a failure), prepare a chunk, digest one story (align →
   summary → compare, the one story path);
 - :mod:`.executors`: where the steps run — :class:`InProcess`, or a
-  :class:`WorkerPool` of processes;
+  :class:`WorkerPool` of processes; :mod:`.dask`: on a Dask cluster (not
+  imported here: it needs the ``dask`` extra);
 - :mod:`.batch`: :class:`Pipeline`, inputs in, a report out;
 - :mod:`.stream`: :class:`StoryStream`, the cheap path that keeps stories
   current over a stream of raw articles.

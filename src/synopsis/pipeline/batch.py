@@ -3,8 +3,10 @@
 Stages are plain functions over records; this module only runs them in
 order, keeps every input accounted for (an article, a failure or a skip) and
 reports progress. Preparing (clean, segment, language, vectors) runs on an
-executor: in worker processes for a large batch, here for a small one. It
-knows nothing of storage, the CLI or the web.
+executor: for a large batch in worker processes, or on a Dask cluster
+(``PipelineSettings.executor``; see :mod:`.dask`), here for a small one; the
+rest (copies, stories, digests) runs here, in order, so every executor gives
+the same report. It knows nothing of storage, the CLI or the web.
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ class Pipeline:
     repeated across copies is encoded once. ``executor`` fixes where
     articles are prepared; by default a batch of at least
     ``settings.pipeline.parallel_min_articles`` articles is prepared in
-    ``settings.pipeline.workers`` processes (one per core), a smaller one here.
+    ``settings.pipeline.workers`` processes (one per core), or on a Dask
+    cluster where ``settings.pipeline.executor`` is ``"dask"``, a smaller one
+    here.
     """
 
     def __init__(
@@ -166,12 +170,27 @@ class Pipeline:
         if self._executor is not None:
             return self._executor, False
         settings = self.settings.pipeline
+        if articles < settings.parallel_min_articles:
+            return InProcess(self.embedder), True
+        if settings.executor == "dask":
+            return self._dask_executor(), True
         workers = settings.workers or default_workers()
-        if workers > 1 and articles >= settings.parallel_min_articles:
+        if workers > 1:
             recipe = embedder_recipe(self.embedder, threads=1)
             if _picklable(recipe):  # else the encoder cannot be rebuilt in a worker
                 return WorkerPool(workers, recipe), True
         return InProcess(self.embedder), True
+
+    def _dask_executor(self) -> Executor:
+        """The Dask executor of ``settings.pipeline`` (a ConfigError without the extra)."""
+        from .dask import DaskExecutor  # imports Dask: only when asked for
+
+        settings = self.settings.pipeline
+        return DaskExecutor(
+            embedder_recipe(self.embedder, threads=1),
+            scheduler=settings.scheduler,
+            workers=None if settings.scheduler else settings.dask_workers or None,
+        )
 
     def digest_stories(
         self, stories: Sequence[Story], prepared: Prepared, progress: Progress | None = None

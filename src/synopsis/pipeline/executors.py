@@ -11,7 +11,8 @@ stream change only their executor to use more cores:
   own encoder built once from a recipe (see
   :func:`~synopsis.embed.embedder_recipe`), keeping several chunks in flight.
 
-A Dask executor is the same protocol over a cluster's workers.
+:class:`~.dask.DaskExecutor` (in :mod:`.dask`, imported only when asked for)
+is the same protocol over a Dask cluster's workers.
 """
 
 from __future__ import annotations

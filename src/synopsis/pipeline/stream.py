@@ -14,12 +14,13 @@ vectors) looks at one article at a time, so it runs on chunks of
 ``chunk`` articles; assigning runs in publication order over a whole batch, in
 this process, against the clusterer. Where the chunks are prepared is the
 executor's choice, apart from the steps (:mod:`.executors`): :class:`InProcess`
-(``workers=1``, the default) or :class:`WorkerPool` (``workers`` processes,
+(``workers=1``, the default), :class:`WorkerPool` (``workers`` processes,
 each with its own encoder built once from
-:func:`~synopsis.embed.embedder_recipe`, on one thread). Both prepare the
-same chunks with the same code, so the stories are the same whatever the
-executor; :meth:`StoryStream.add_many` keeps the
-workers busy on later batches while earlier ones are assigned.
+:func:`~synopsis.embed.embedder_recipe`, on one thread) or any executor
+given, such as a :class:`~synopsis.pipeline.dask.DaskExecutor` over a
+cluster's workers. All prepare the same chunks with the same code, so the
+stories are the same whatever the executor; :meth:`StoryStream.add_many`
+keeps the workers busy on later batches while earlier ones are assigned.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ class StoryStream(Closeable):
     from its one-thread copy). Workers are started with ``spawn``: a script
     that uses them must guard its entry point (``if __name__ ==
     "__main__":``). Close the stream (or use it as a context manager) to stop
-    the workers.
+    the workers. ``executor`` (say, a Dask cluster's) prepares the chunks
+    instead; it is the caller's to close.
     """
 
     def __init__(
@@ -126,15 +128,21 @@ class StoryStream(Closeable):
         workers: int = 1,
         chunk: int = DEFAULT_CHUNK,
         recipe: Callable[[], Embedder] | None = None,
+        executor: Executor | None = None,
     ) -> None:
         if workers < 1 or chunk < 1:
             raise ValueError(f"workers and chunk must be at least 1, got {workers!r}, {chunk!r}")
+        if executor is not None and (workers != 1 or recipe is not None):
+            raise ValueError("give an executor, or workers (and a recipe) for one, not both")
         self.settings = settings or StorySettings()
         self.embedder = embedder
         self.clusterer = clusterer or StoryClusterer(self.settings)
         self.chunk = chunk
+        self._owned = executor is None
         self.executor: Executor
-        if workers == 1:
+        if executor is not None:
+            self.executor = executor
+        elif workers == 1:
             self.executor = InProcess(embedder)
         else:
             self.executor = WorkerPool(workers, recipe or embedder_recipe(embedder, threads=1))
@@ -201,12 +209,14 @@ class StoryStream(Closeable):
 
     def start(self) -> None:
         """Start the workers now (they otherwise start with the first batch)."""
-        if isinstance(self.executor, WorkerPool):
-            self.executor.start()
+        start = getattr(self.executor, "start", None)
+        if callable(start):
+            start()
 
     def close(self) -> None:
-        """Stop the workers, if any; the stream starts new ones if used again."""
-        self.executor.close()
+        """Stop the workers the stream started, if any; it starts new ones if used again."""
+        if self._owned:
+            self.executor.close()
 
 
 __all__ = [
