@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ..config import CopySettings
 from ..records import Article, CopyLink
-from .candidates import MinHasher, band_candidates, mean_vectors, vector_candidates
+from .candidates import MinHasher, WordSets, band_candidates, mean_vectors, vector_candidates
 from .containment import find_contained_copies
 from .exact import find_exact_copies
 from .groups import source_groups
@@ -60,17 +60,21 @@ def find_copies(
     are found.
     """
     settings = settings or CopySettings()
+    hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
+    sets = [hasher.word_sets(a.text) for a in articles]  # shared by the detectors below
     links = find_exact_copies(articles, involving)
     linked = {(link.a, link.b) for link in links}
-    for link in find_near_duplicates(articles, settings, involving):
+    for link in find_near_duplicates(articles, settings, involving, sets):
         if (link.a, link.b) not in linked:
             links.append(link)
             linked.add((link.a, link.b))
-    links.extend(find_contained_copies(articles, settings, linked, involving))
+    links.extend(find_contained_copies(articles, settings, linked, involving, sets))
     if sentence_vectors:
         by_id = {a.id: a for a in articles}
         links = [_with_evidence(link, by_id, sentence_vectors, settings) for link in links]
-        links.extend(_find_aligned_copies(articles, sentence_vectors, settings, linked, involving))
+        links.extend(
+            _find_aligned_copies(articles, sentence_vectors, settings, linked, involving, sets)
+        )
     order = {article.id: i for i, article in enumerate(articles)}
     return sorted(links, key=lambda link: (order[link.a], order[link.b]))
 
@@ -81,17 +85,19 @@ def _find_aligned_copies(
     settings: CopySettings,
     linked: set[tuple[str, str]],
     involving: Collection[str] | None,
+    word_sets: Sequence[WordSets],
 ) -> list[CopyLink]:
-    usable = [
-        a
-        for a in articles
+    usable_at = [
+        n
+        for n, a in enumerate(articles)
         if a.sentences and len(sentence_vectors.get(a.id, ())) == len(a.sentences)
     ]
-    if len(usable) < 2:
+    if len(usable_at) < 2:
         return []
+    usable = [articles[n] for n in usable_at]
     matrices = [sentence_vectors[a.id] for a in usable]
     hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
-    sets = [hasher.word_sets(a.text) for a in usable]
+    sets = [word_sets[n] for n in usable_at]
     candidates = band_candidates(
         hasher.signatures(s.shingles for s in sets), settings.candidate_shingle_threshold
     )

@@ -6,8 +6,8 @@ ingest looks up its new articles and never re-reads the store:
 
 * **band keys** of three MinHash LSH indexes, kept in the store
   (``candidate_keys``): the near-duplicate index on word shingles at the
-  near-duplicate threshold (datasketch's signatures, the ones
-  :class:`~.near_duplicate.NearDuplicateIndex` verifies), and the candidate
+  near-duplicate threshold (the bands
+  :class:`~.near_duplicate.NearDuplicateIndex` buckets by), and the candidate
   indexes on word shingles and on content words at their low thresholds.
   Two articles share a key exactly where an in-memory LSH over both would put
   them in one bucket, so the links found are those a comparison with the
@@ -54,7 +54,7 @@ from .candidates import (
     has_elements,
     mean_vectors,
 )
-from .near_duplicate import NearDuplicateIndex, shingles
+from .near_duplicate import shingles
 
 __all__ = ["CandidateIndex", "CandidateKeys", "Candidates"]
 
@@ -118,7 +118,6 @@ class CandidateIndex:
         self.settings = settings
         self.model = model
         self._hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
-        self._near = NearDuplicateIndex(settings)
         self._local: _LocalVectorIndex | None = None
         self._known: dict[str, tuple[str, _Indexed]] = {}
         self._added_dim = 0  # the dimension of the search vectors this process added
@@ -149,18 +148,13 @@ class CandidateIndex:
         found: dict[str, CandidateKeys] = {a.id: [] for a in articles}
         if not articles:
             return {}
-        near = [(a.id, shingles(a.text, settings.shingle_words)) for a in articles]
-        near = [(article_id, own) for article_id, own in near if own]
-        if near:
-            signatures = np.vstack(
-                [self._near.signature(own).hashvalues.astype(np.uint64) for _, own in near]
-            )
-            keys = band_keys(signatures, settings.near_duplicate_threshold)
-            for (article_id, _), row in zip(near, keys, strict=True):
-                found[article_id] += _numbered(_NEAR_DUPLICATE, row)
         sets = [self._hasher.word_sets(a.text) for a in articles]
         shingled = self._hasher.signatures([s.shingles for s in sets])
         worded = self._hasher.signatures([s.words for s in sets])
+        near = band_keys(shingled, settings.near_duplicate_threshold)
+        for article, row in zip(articles, near, strict=True):
+            if shingles(article.text, settings.shingle_words):  # as the index verifies them
+                found[article.id] += _numbered(_NEAR_DUPLICATE, row)
         for start, signatures, threshold in (
             (_SHINGLES, shingled, settings.candidate_shingle_threshold),
             (_WORDS, worded, settings.candidate_word_threshold),
@@ -222,7 +216,7 @@ class CandidateIndex:
         s = self.settings
         return json.dumps(
             [
-                1,
+                2,
                 s.num_perm,
                 s.seed,
                 s.shingle_words,

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 
 from ..config import CopySettings
 from ..records import Article, CopyKind, CopyLink
-from .candidates import MinHasher, band_candidates
+from .candidates import MinHasher, WordSets, band_candidates
 from .near_duplicate import shingles
 from .origin import likely_origin
 
@@ -26,13 +26,17 @@ def find_contained_copies(
     settings: CopySettings,
     linked: set[tuple[str, str]],
     involving: Collection[str] | None = None,
+    word_sets: Sequence[WordSets] | None = None,
 ) -> list[CopyLink]:
     """Near-duplicate links for pairs where the smaller article is mostly inside the larger.
 
-    With ``involving``, only pairs with at least one article in it.
+    With ``involving``, only pairs with at least one article in it;
+    ``word_sets`` (one per article) where the caller has them.
     """
     hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
-    sets = [hasher.word_sets(a.text) for a in articles]
+    sets = (
+        list(word_sets) if word_sets is not None else [hasher.word_sets(a.text) for a in articles]
+    )
     candidates = band_candidates(
         hasher.signatures(s.shingles for s in sets), settings.candidate_shingle_threshold
     )

@@ -1,18 +1,20 @@
 """Near-duplicates: MinHash signatures of word shingles, candidates from LSH.
 
 The expensive exact comparison runs only on the pairs LSH proposes, so the
-cost grows with the number of articles, not with the number of pairs.
+cost grows with the number of articles, not with the number of pairs. The
+signatures and band keys are :mod:`.candidates`' (numpy MinHash, bands and
+rows as datasketch's ``MinHashLSH`` chooses them at the near-duplicate
+threshold), the ones the store's candidate index keeps.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
-
-from datasketch import MinHash, MinHashLSH
+from collections.abc import Collection, Sequence
 
 from ..config import CopySettings
 from ..records import Article, CopyKind, CopyLink
+from .candidates import MinHasher, WordSets, band_keys
 from .origin import likely_origin
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -35,37 +37,43 @@ class NearDuplicateIndex:
 
     def __init__(self, settings: CopySettings | None = None) -> None:
         self.settings = settings or CopySettings()
-        self._lsh = MinHashLSH(
-            threshold=self.settings.near_duplicate_threshold, num_perm=self.settings.num_perm
-        )
+        s = self.settings
+        self.hasher = MinHasher(s.num_perm, s.seed, s.shingle_words)
+        self._buckets: dict[tuple[int, int], list[str]] = {}
         self._shingles: dict[str, set[bytes]] = {}
         self._articles: dict[str, Article] = {}
-        # One permutation set for every signature: datasketch derives it from the seed.
-        self._template = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed)
 
     def __len__(self) -> int:
         return len(self._shingles)
 
-    def signature(self, shingle_set: Iterable[bytes]) -> MinHash:
-        minhash = self._template.copy()
-        minhash.clear()
-        minhash.update_batch(list(shingle_set))
-        return minhash
-
-    def add(self, article: Article, involving: Collection[str] | None = None) -> list[CopyLink]:
+    def add(
+        self,
+        article: Article,
+        involving: Collection[str] | None = None,
+        word_sets: WordSets | None = None,
+    ) -> list[CopyLink]:
         """Index ``article``; its near-duplicates among the articles added before.
 
         With ``involving``, only pairs with at least one article in it are
-        verified (the others are not wanted by the caller).
+        verified (the others are not wanted by the caller). ``word_sets``:
+        the article's, where the caller has them already.
         """
         if article.id in self._shingles:
             raise ValueError(f"article {article.id!r} is already in the index")
         own = shingles(article.text, self.settings.shingle_words)
         if not own:
             return []
-        signature = self.signature(own)
+        sets = word_sets or self.hasher.word_sets(article.text)
+        signature = self.hasher.signatures([sets.shingles])
+        keys = [
+            (band, int(key))
+            for band, key in enumerate(
+                band_keys(signature, self.settings.near_duplicate_threshold)[0]
+            )
+        ]
+        proposed = sorted({other for key in keys for other in self._buckets.get(key, ())})
         links: list[CopyLink] = []
-        for other_id in sorted(self._lsh.query(signature)):
+        for other_id in proposed:
             if involving is not None and not (article.id in involving or other_id in involving):
                 continue
             other = self._shingles[other_id]
@@ -76,7 +84,8 @@ class NearDuplicateIndex:
             earlier = self._articles[other_id]
             origin = likely_origin(earlier, article, overlap / len(other), overlap / len(own))
             links.append(CopyLink(other_id, article.id, CopyKind.NEAR_DUPLICATE, jaccard, origin))
-        self._lsh.insert(article.id, signature)
+        for key in keys:
+            self._buckets.setdefault(key, []).append(article.id)
         self._shingles[article.id] = own
         self._articles[article.id] = article
         return links
@@ -86,15 +95,17 @@ def find_near_duplicates(
     articles: Sequence[Article],
     settings: CopySettings | None = None,
     involving: Collection[str] | None = None,
+    word_sets: Sequence[WordSets] | None = None,
 ) -> list[CopyLink]:
     """Every near-duplicate pair among ``articles`` (Jaccard ≥ the threshold).
 
-    With ``involving``, only pairs with at least one article in it.
+    With ``involving``, only pairs with at least one article in it;
+    ``word_sets`` (one per article) where the caller has them.
     """
     index = NearDuplicateIndex(settings)
     links: list[CopyLink] = []
-    for article in articles:
-        links.extend(index.add(article, involving))
+    for n, article in enumerate(articles):
+        links.extend(index.add(article, involving, word_sets[n] if word_sets else None))
     return links
 
 
