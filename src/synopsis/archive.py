@@ -314,20 +314,11 @@ class Archive(Closeable):
             progress("copies", 0, 1)
         new_ids = {a.id for a in new}
         # Rewrites and translations need sentence vectors; stored ones come from the cache.
-        encode = self.pipeline.embedder.encode
-        vectors: dict[str, Vector] = {}
-        for article in new:
-            if article.sentences:
-                known = sentence_vectors.get(article.id)
-                vectors[article.id] = (
-                    known if known is not None else encode([s.text for s in article.sentences])
-                )
+        vectors = self._with_sentence_vectors(new, sentence_vectors)
         found = self._candidates().lookup(new, vectors)
         order = self.store.ingest_order(found.stored())
         stored = {a.id: segment(a) for a in self.store.get_articles(order)}
-        for article in stored.values():
-            if article.sentences:
-                vectors[article.id] = encode([s.text for s in article.sentences])
+        vectors.update(self._sentence_vectors(list(stored.values())))
         banded = set(found.banded)
         settings = self.settings.copies
         near_copies = [stored[i] for i in order if i in banded]
@@ -370,8 +361,7 @@ class Archive(Closeable):
                 self._stored_pages(placing, total, progress), self._sentence_vectors
             )
             logger.info("%r: copy candidates of %d stored articles indexed", self.store, done)
-        missing = [a for a in articles if a.sentences and a.id not in sentence_vectors]
-        candidates.add(articles, {**sentence_vectors, **self._sentence_vectors(missing)})
+        candidates.add(articles, self._with_sentence_vectors(articles, sentence_vectors))
 
     def _stored_pages(
         self, leave_out: set[str], total: int, progress: Progress | None
@@ -387,6 +377,15 @@ class Archive(Closeable):
                     progress("indexing stored articles", seen, total)
         if page:
             yield page
+
+    def _with_sentence_vectors(
+        self, articles: Sequence[Article], known: Mapping[str, Vector]
+    ) -> dict[str, Vector]:
+        """The sentence vectors of ``articles``: those in ``known``, the rest encoded (cached)."""
+        vectors = {a.id: known[a.id] for a in articles if a.sentences and a.id in known}
+        missing = [a for a in articles if a.sentences and a.id not in vectors]
+        vectors.update(self._sentence_vectors(missing))
+        return vectors
 
     def _sentence_vectors(self, articles: Sequence[Article]) -> dict[str, Vector]:
         encode = self.pipeline.embedder.encode
