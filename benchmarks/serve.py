@@ -28,16 +28,18 @@ not, during all of the load: new ids, texts of ../shared/data (so each is a
 reprint of a stored article and joins its story). It prints the writes'
 latency (p50, p99, max; and how many were still unanswered ``--grace``
 seconds after the load), and reads are measured beside them. The store then
-defaults to 1,000 articles: a POST's copy detection runs over the whole store
-(about 3 s at 1,000 articles, over 100 s at 10,000 on two cores), and the
-sentence-vector cache is filled when the store is built, as a store that
-ingest wrote has it.
+defaults to 1,000 articles (before the persistent copy candidates of issue
+14, a POST's copy detection ran over the whole store: about 3 s at 1,000
+articles on two cores), and the sentence-vector cache is filled when the
+store is built, as a store that ingest wrote has it.
 
 ``--against REV`` measures the committed tree REV (exported with ``git
 archive``, as ``digest_against_head.py`` does) and the working tree, one
 server after the other, each on a fresh copy of the same store, ``--rounds``
 times (in the order REV, working tree, working tree, REV, ...), and prints
 read p99 and write latency of both and their ratios (working tree / REV).
+A REV of schema version 3 gets its copy with the version-4 tables dropped
+(they hold only the copy candidates, which it does not read).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ import httpx
 from digest_against_head import export
 from synopsis.archive import Archive
 from synopsis.demo import corpus_path
+from synopsis.readers import read_inputs
 from synopsis.records import Article, content_hash
 from synopsis.store import Store
 from synopsis.text.segment import segment
@@ -110,26 +113,54 @@ def real_texts() -> list[tuple[str, str, str]]:
 def build_store(path: Path, total: int, warm_vectors: bool = False) -> str:
     """Fill ``path`` to ``total`` articles; return the id of the demo's main story.
 
+    The filler goes in first, then the demo corpus through ``Archive.ingest``,
+    whose first run indexes the copy candidates of everything stored (the
+    filler included), as an archive that ingest wrote would have them.
     ``warm_vectors``: also cache the sentence vectors of every stored article,
     which an ingest of them would have cached (the filler is stored without).
     """
     start = time.perf_counter()
     with Archive.open(path) as archive:
         if archive.store.article_count() == 0:
+            demo = read_inputs([str(corpus_path())], archive.settings.read).articles
+            add_filler(archive.store, total - len(demo))
+            if warm_vectors:
+                encode = archive.pipeline.embedder.encode
+                for article in archive.store.iter_articles():
+                    encode([s.text for s in segment(article).sentences])
             archive.ingest([str(corpus_path())])
         main_story = archive.store.story_of("wire-1")
         assert main_story is not None
-        missing = total - archive.store.article_count()
-        if missing > 0:
-            add_filler(archive.store, missing)
-        if warm_vectors:
-            encode = archive.pipeline.embedder.encode
-            for article in archive.store.iter_articles():
-                encode([s.text for s in segment(article).sentences])
         count = archive.store.article_count()
         stories = len(archive.store.list_stories())
     print(f"store: {count} articles, {stories} stories ({time.perf_counter() - start:.1f} s)")
     return main_story
+
+
+def as_schema_3(db: Path) -> None:
+    """Make a copy of a version-4 store readable by a synopsis of schema version 3.
+
+    Version 4 only added the copy-candidate tables (and their ``meta`` rows):
+    without them the store is what that synopsis would have written.
+    """
+    with sqlite3.connect(db) as conn:
+        (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if int(version) != 4:
+            raise SystemExit(f"{db}: schema version {version}; this benchmark converts 4 to 3")
+        conn.execute("DROP TABLE candidate_keys")
+        conn.execute("DROP TABLE candidate_vectors")
+        conn.execute("DELETE FROM meta WHERE key LIKE 'copies.%' OR key LIKE 'candidate_%'")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    shutil.rmtree(db.with_name(db.name + ".indexes"), ignore_errors=True)
+
+
+def schema_version_of(src: Path) -> int:
+    """The schema version the tree at ``src`` writes (read from its source, not imported)."""
+    text = (src / "synopsis" / "store" / "schema.py").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("SCHEMA_VERSION"):
+            return int(line.split("=")[-1].strip())
+    raise SystemExit(f"{src}: no SCHEMA_VERSION in synopsis/store/schema.py")
 
 
 def add_filler(store: Store, missing: int) -> None:
@@ -520,6 +551,8 @@ def main() -> None:
             for name, src in trees if round_ % 2 == 0 else trees[::-1]:
                 copy = Path(folder) / f"serve-{round_}-{len(runs[name])}-{name[:4]}.db"
                 shutil.copyfile(db, copy)  # each server writes to a copy of the same store
+                if src is not None and schema_version_of(src) == 3:
+                    as_schema_3(copy)
                 run = run_tree(name, src, copy, story, args)
                 report(run, args)
                 runs[name].append(run)
