@@ -12,7 +12,7 @@ from synopsis.embed import CachedEmbedder
 from synopsis.embed.testing import HashedWordsEmbedder
 from synopsis.errors import StoreError
 from synopsis.store import SQLiteStore
-from synopsis.stories import Merge, build_story
+from synopsis.stories import Merge, best_title, build_story
 
 
 def _demo_records() -> list[dict[str, Any]]:
@@ -110,10 +110,10 @@ def test_an_ingest_that_fails_midway_stores_nothing(
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("killed while saving stories")
-        return build_story(*args, **kwargs)
+        return best_title(*args, **kwargs)
 
     db = tmp_path / "news.db"
-    monkeypatch.setattr(archive_module, "build_story", fail_on_the_third)
+    monkeypatch.setattr(archive_module, "best_title", fail_on_the_third)
     with _fake_archive(db) as archive, pytest.raises(RuntimeError, match="killed"):
         archive.ingest(records)
     monkeypatch.undo()
@@ -184,3 +184,42 @@ def test_articles_another_writer_stores_meanwhile_are_compared_too(
         archive.ingest([wire])
         assert archive.store.copies_among(["wire-1", "reprint-of-wire-1"])
         assert archive.store.story_of("wire-1") == archive.store.story_of("reprint-of-wire-1")
+
+
+def test_stored_stories_are_titled_and_counted_as_their_members_are(tmp_path: Path) -> None:
+    """Saving a story reads its members' titles and links, not their texts, with the same result.
+
+    The title is the titled member closest to the centroid, and a story none
+    of whose members has a title is named by its first member's first sentence.
+    """
+    records = _demo_records()
+    untitled = [
+        {
+            "id": "quiet-1",
+            "text": "Harbour cranes fell silent at Vellmar on Monday. Dockers walked out.",
+        },
+        {
+            "id": "quiet-2",
+            "text": "Harbour cranes fell silent at Vellmar on Monday. Dockers walked out!",
+        },
+    ]
+    with _fake_archive(tmp_path / "news.db") as archive:
+        archive.ingest([*records, *untitled])
+        store = archive.store
+        for row in store.list_stories():
+            articles = store.get_articles(row.article_ids)
+            prepared = archive.pipeline.prepare(articles, already_clean=True)
+            state = store.story_state(row.id) or {}
+            expected = build_story(
+                archive._state(row, store.story_centroids([row.id]).get(row.id), state),
+                {a.id: a for a in prepared.articles},
+                archive._document_vectors(row.article_ids),
+                store.copies_among(row.article_ids),
+            )
+            assert (row.title, state["independent_sources"]) == (
+                expected.title,
+                expected.independent_sources,
+            )
+        quiet = store.get_story(store.story_of("quiet-1") or "")
+        assert quiet.title == "Harbour cranes fell silent at Vellmar on Monday."
+        assert sorted(quiet.article_ids) == ["quiet-1", "quiet-2"]

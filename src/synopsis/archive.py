@@ -30,7 +30,7 @@ import numpy as np
 from .closing import Closeable
 from .compare import make_comparison
 from .config import Settings
-from .copies import find_aligned_pairs, find_copies
+from .copies import find_aligned_pairs, find_copies, source_groups
 from .copies.candidate_index import CandidateIndex
 from .embed import CachedEmbedder, Embedder, MemoryVectorCache, VectorCache, load_embedder
 from .errors import StoreError
@@ -46,8 +46,10 @@ from .stories import (
     StoryState,
     Vector,
     assign_articles,
+    best_title,
     build_story,
     linked_articles,
+    untitled_story_title,
 )
 from .text.segment import segment
 
@@ -465,21 +467,27 @@ class Archive(Closeable):
         )
 
     def _save_state(self, state: StoryState) -> None:
-        articles = self.store.get_articles(state.article_ids)
-        story = build_story(
-            state,
-            {a.id: a for a in articles},
-            self._document_vectors(state.article_ids),
-            self.store.copies_among(state.article_ids),
-        )
+        """Save a story the clusterer changed: title, members, sources, clustering state.
+
+        Reads what the title and the source count need of every member (its
+        title, document vector and copy links, not its text), as
+        :func:`~synopsis.stories.build_story` would compute them.
+        """
+        titles = self.store.article_titles(state.article_ids)
+        members = [i for i in state.article_ids if i in titles]
+        title = best_title(members, titles, self._document_vectors(members), state.centroid)
+        if title is None:
+            first = self.store.get_articles(members[:1])
+            title = untitled_story_title(first[0] if first else None)
+        groups = source_groups(members, self.store.copies_among(members, evidence=False))
         self.store.save_story(
             state.id,
-            story.title,
-            story.article_ids,
-            story.first_published,
-            story.last_published,
+            title,
+            members,
+            state.first_published,
+            state.last_published,
             state.vector_sum.astype(np.float32),
-            {**state.to_state(), "independent_sources": story.independent_sources},
+            {**state.to_state(), "independent_sources": len(groups)},
         )
 
     def stories(self) -> list[StoryListing]:

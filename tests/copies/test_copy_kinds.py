@@ -13,10 +13,13 @@ from synopsis import Report
 from synopsis.config import CopySettings
 from synopsis.copies import align_sentences, find_copies, source_groups
 from synopsis.copies.candidates import (
+    HashedTexts,
     MinHasher,
     band_candidates,
+    band_keys,
     estimated_containment,
     estimated_jaccard,
+    lsh_shape,
     vector_candidates,
 )
 from synopsis.copies.rewrite import is_rewrite
@@ -177,6 +180,50 @@ def test_minhash_estimates_and_banding() -> None:
     # Same seed, same signature: candidates are reproducible across runs.
     again = MinHasher(num_perm=128, seed=3).signatures([sets[0].shingles])
     assert np.array_equal(again[0], signatures[0])
+
+
+def _band_keys_one_band_at_a_time(signatures: np.ndarray, threshold: float) -> np.ndarray:
+    """The band keys as first written (a loop over bands): the stored keys must not change."""
+    bands, rows = lsh_shape(threshold, signatures.shape[1])
+    keys = np.zeros((signatures.shape[0], bands), dtype=np.uint64)
+    for band in range(bands):
+        block = signatures[:, band * rows : (band + 1) * rows]
+        key = block[:, 0].copy()
+        for column in range(1, rows):
+            with np.errstate(over="ignore"):
+                key = key ^ (key >> np.uint64(30))
+                key = key * np.uint64(0xBF58476D1CE4E5B9)
+                key = key ^ (key >> np.uint64(27))
+                key = key * np.uint64(0x94D049BB133111EB)
+                key = key ^ (key >> np.uint64(31))
+            key = key ^ block[:, column]
+        keys[:, band] = key
+    return keys
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.4, 0.5, 0.8])
+def test_band_keys_are_those_of_one_band_at_a_time_for_one_row_or_many(threshold: float) -> None:
+    hasher = MinHasher(num_perm=128, seed=5)
+    texts = [WIRE, WIRE[: len(WIRE) // 2], "Short text.", ""]
+    signatures = hasher.signatures(hasher.word_sets(t).shingles for t in texts)
+    expected = _band_keys_one_band_at_a_time(signatures, threshold)
+    assert np.array_equal(band_keys(signatures, threshold), expected)
+    for n in range(len(texts)):
+        assert np.array_equal(band_keys(signatures[n : n + 1], threshold)[0], expected[n])
+
+
+def test_hashed_texts_share_sets_and_signatures_and_keep_rows_together() -> None:
+    hasher = MinHasher(num_perm=64, seed=2)
+    texts = [WIRE, "The central bank raised its main interest rate.", ""]
+    hashed = hasher.hash_texts(texts)
+    assert np.array_equal(hashed.shingles, hasher.signatures(s.shingles for s in hashed.sets))
+    assert np.array_equal(hashed.words, hasher.signatures(s.words for s in hashed.sets))
+    picked = hashed.subset([2, 0])
+    assert picked.sets == [hashed.sets[2], hashed.sets[0]]
+    assert np.array_equal(picked.shingles, hashed.shingles[[2, 0]])
+    assert hashed.subset([]).shingles.shape == (0, 64)
+    with pytest.raises(ValueError, match="one set and two signatures"):
+        HashedTexts(hashed.sets[:1], hashed.shingles, hashed.words)
 
 
 def test_vector_candidates_find_close_pairs_only() -> None:

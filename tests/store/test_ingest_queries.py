@@ -1,13 +1,15 @@
 """The store queries that keep one ingest's cost independent of the store's size.
 
 Candidate indexes (band keys and search vectors), the stories an ingest
-reads (active ones, by id, the stories of given articles), the story clock
+reads (active ones, by id, the stories of given articles), the story clock,
+what saving a story reads of its members (titles, links without evidence)
 and the store's metadata.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 from store_backends import Backend
 
 from synopsis.errors import NotFoundError, StoreError
-from synopsis.records import Article
+from synopsis.records import AlignedPassage, Article, CopyKind, CopyLink
 from synopsis.store import SQLiteStore, Store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -175,6 +177,36 @@ def test_stories_by_id_their_states_centroids_and_the_stories_of_articles(store:
 
 
 # -- metadata -----------------------------------------------------------------
+
+
+def test_article_titles_are_by_id_for_stored_articles_only(backend: Backend) -> None:
+    with backend.open() as store:
+        store.add_articles(
+            [
+                Article(id="t1", text="One.", source="t/1", title="Quay reopens"),
+                Article(id="t2", text="Two.", source="t/2"),
+            ]
+        )
+        assert store.article_titles(["t2", "missing", "t1", "t2"]) == {
+            "t2": None,
+            "t1": "Quay reopens",
+        }
+        assert store.article_titles([]) == {}
+
+
+def test_copies_among_can_leave_the_evidence_unread(store: Store) -> None:
+    passage = AlignedPassage(0, 0, "Body 1.", "Body 2.", 0.97)
+    store.save_copies(
+        [
+            CopyLink("a1", "a2", CopyKind.REWRITE, 0.8, "a1", (passage,)),
+            CopyLink("a2", "a5", CopyKind.EXACT, 1.0, None),
+        ]
+    )
+    full = store.copies_among(["a1", "a2", "a5"])
+    bare = store.copies_among(["a5", "a2", "a1"], evidence=False)
+    assert [link.evidence for link in full] == [(passage,), ()]
+    assert bare == [replace(link, evidence=()) for link in full]
+    assert store.copies_among(["a1", "a5"], evidence=False) == []
 
 
 def test_metadata_round_trips_and_the_store_keeps_its_own_keys(store: Store) -> None:

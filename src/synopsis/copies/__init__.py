@@ -17,7 +17,13 @@ from dataclasses import replace
 
 from ..config import CopySettings
 from ..records import Article, CopyLink
-from .candidates import MinHasher, WordSets, band_candidates, mean_vectors, vector_candidates
+from .candidates import (
+    HashedTexts,
+    MinHasher,
+    band_candidates,
+    mean_vectors,
+    vector_candidates,
+)
 from .containment import find_contained_copies
 from .exact import find_exact_copies
 from .groups import source_groups
@@ -61,19 +67,19 @@ def find_copies(
     """
     settings = settings or CopySettings()
     hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
-    sets = [hasher.word_sets(a.text) for a in articles]  # shared by the detectors below
+    hashed = hasher.hash_texts(a.text for a in articles)  # shared by the detectors below
     links = find_exact_copies(articles, involving)
     linked = {(link.a, link.b) for link in links}
-    for link in find_near_duplicates(articles, settings, involving, sets):
+    for link in find_near_duplicates(articles, settings, involving, hashed):
         if (link.a, link.b) not in linked:
             links.append(link)
             linked.add((link.a, link.b))
-    links.extend(find_contained_copies(articles, settings, linked, involving, sets))
+    links.extend(find_contained_copies(articles, settings, linked, involving, hashed))
     if sentence_vectors:
         by_id = {a.id: a for a in articles}
         links = [_with_evidence(link, by_id, sentence_vectors, settings) for link in links]
         links.extend(
-            _find_aligned_copies(articles, sentence_vectors, settings, linked, involving, sets)
+            _find_aligned_copies(articles, sentence_vectors, settings, linked, involving, hashed)
         )
     order = {article.id: i for i, article in enumerate(articles)}
     return sorted(links, key=lambda link: (order[link.a], order[link.b]))
@@ -85,7 +91,7 @@ def _find_aligned_copies(
     settings: CopySettings,
     linked: set[tuple[str, str]],
     involving: Collection[str] | None,
-    word_sets: Sequence[WordSets],
+    hashed: HashedTexts,
 ) -> list[CopyLink]:
     usable_at = [
         n
@@ -96,14 +102,9 @@ def _find_aligned_copies(
         return []
     usable = [articles[n] for n in usable_at]
     matrices = [sentence_vectors[a.id] for a in usable]
-    hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
-    sets = [word_sets[n] for n in usable_at]
-    candidates = band_candidates(
-        hasher.signatures(s.shingles for s in sets), settings.candidate_shingle_threshold
-    )
-    candidates |= band_candidates(
-        hasher.signatures(s.words for s in sets), settings.candidate_word_threshold
-    )
+    signatures = hashed.subset(usable_at)
+    candidates = band_candidates(signatures.shingles, settings.candidate_shingle_threshold)
+    candidates |= band_candidates(signatures.words, settings.candidate_word_threshold)
     candidates |= vector_candidates(
         mean_vectors(matrices, matrices[0].shape[1]),
         settings.candidate_neighbours,

@@ -54,7 +54,6 @@ from .candidates import (
     has_elements,
     mean_vectors,
 )
-from .near_duplicate import shingles
 
 __all__ = ["CandidateIndex", "CandidateKeys", "Candidates"]
 
@@ -148,12 +147,11 @@ class CandidateIndex:
         found: dict[str, CandidateKeys] = {a.id: [] for a in articles}
         if not articles:
             return {}
-        sets = [self._hasher.word_sets(a.text) for a in articles]
-        shingled = self._hasher.signatures([s.shingles for s in sets])
-        worded = self._hasher.signatures([s.words for s in sets])
+        hashed = self._hasher.hash_texts(a.text for a in articles)
+        sets, shingled, worded = hashed.sets, hashed.shingles, hashed.words
         near = band_keys(shingled, settings.near_duplicate_threshold)
-        for article, row in zip(articles, near, strict=True):
-            if shingles(article.text, settings.shingle_words):  # as the index verifies them
+        for article, row, own in zip(articles, near, sets, strict=True):
+            if len(own.shingles):  # as the index verifies them
                 found[article.id] += _numbered(_NEAR_DUPLICATE, row)
         for start, signatures, threshold in (
             (_SHINGLES, shingled, settings.candidate_shingle_threshold),

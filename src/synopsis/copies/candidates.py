@@ -120,6 +120,37 @@ class MinHasher:
             return np.zeros((0, self.num_perm), dtype=np.uint64)
         return np.vstack(rows)
 
+    def hash_texts(self, texts: Iterable[str]) -> HashedTexts:
+        """The word sets of ``texts`` and both their signatures, for detectors to share."""
+        sets = [self.word_sets(text) for text in texts]
+        return HashedTexts(
+            sets, self.signatures(s.shingles for s in sets), self.signatures(s.words for s in sets)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HashedTexts:
+    """Articles' word sets and their MinHash signatures (a row per article), computed once.
+
+    ``shingles`` are the signatures of the shingle sets, ``words`` those of
+    the content words. The sorted hashed shingles of ``sets`` are exact
+    enough to verify overlaps on (two 5-shingles collide once in 2**64).
+    """
+
+    sets: list[WordSets]
+    shingles: Signatures
+    words: Signatures
+
+    def __post_init__(self) -> None:
+        if not len(self.sets) == len(self.shingles) == len(self.words):
+            raise ValueError("HashedTexts needs one set and two signatures per article")
+
+    def subset(self, rows: Sequence[int]) -> HashedTexts:
+        """The same for the articles at ``rows``, in that order."""
+        picked = list(rows)
+        sets = [self.sets[n] for n in picked]
+        return HashedTexts(sets, self.shingles[picked], self.words[picked])
+
 
 @functools.lru_cache(maxsize=64)
 def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -137,14 +168,12 @@ def band_keys(signatures: Signatures, threshold: float) -> Signatures:
     where two different bands hash alike: candidates are verified anyway).
     """
     bands, rows = lsh_shape(threshold, signatures.shape[1])
-    keys = np.zeros((signatures.shape[0], bands), dtype=np.uint64)
-    for band in range(bands):
-        block = signatures[:, band * rows : (band + 1) * rows]
-        key = block[:, 0].copy()
-        for column in range(1, rows):
-            key = _mix(key) ^ block[:, column]
-        keys[:, band] = key
-    return keys
+    # All bands at once, one column of rows at a time (rows is small, bands many).
+    blocks = signatures[:, : bands * rows].reshape(signatures.shape[0], bands, rows)
+    keys = blocks[:, :, 0].copy()
+    for column in range(1, rows):
+        keys = _mix(keys) ^ blocks[:, :, column]
+    return np.ascontiguousarray(keys, dtype=np.uint64)
 
 
 def has_elements(signatures: Signatures) -> npt.NDArray[np.bool_]:

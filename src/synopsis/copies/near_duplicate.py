@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from ..config import CopySettings
 from ..records import Article, CopyKind, CopyLink
-from .candidates import MinHasher, WordSets, band_keys
+from .candidates import HashedTexts, MinHasher, WordSets, band_keys
 from .origin import likely_origin
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -32,7 +35,7 @@ class NearDuplicateIndex:
     """A MinHash LSH index of articles' shingle sets.
 
     ``add`` returns the near-duplicates of the new article among those
-    already added, verified on the exact shingle sets.
+    already added, verified on the exact (hashed) shingle sets.
     """
 
     def __init__(self, settings: CopySettings | None = None) -> None:
@@ -40,7 +43,7 @@ class NearDuplicateIndex:
         s = self.settings
         self.hasher = MinHasher(s.num_perm, s.seed, s.shingle_words)
         self._buckets: dict[tuple[int, int], list[str]] = {}
-        self._shingles: dict[str, set[bytes]] = {}
+        self._shingles: dict[str, npt.NDArray[np.uint64]] = {}
         self._articles: dict[str, Article] = {}
 
     def __len__(self) -> int:
@@ -58,33 +61,37 @@ class NearDuplicateIndex:
         verified (the others are not wanted by the caller). ``word_sets``:
         the article's, where the caller has them already.
         """
-        if article.id in self._shingles:
-            raise ValueError(f"article {article.id!r} is already in the index")
-        own = shingles(article.text, self.settings.shingle_words)
-        if not own:
-            return []
         sets = word_sets or self.hasher.word_sets(article.text)
         signature = self.hasher.signatures([sets.shingles])
-        keys = [
-            (band, int(key))
-            for band, key in enumerate(
-                band_keys(signature, self.settings.near_duplicate_threshold)[0]
-            )
-        ]
-        proposed = sorted({other for key in keys for other in self._buckets.get(key, ())})
+        keys = band_keys(signature, self.settings.near_duplicate_threshold)[0]
+        return self._add(article, sets.shingles, keys, involving)
+
+    def _add(
+        self,
+        article: Article,
+        own: npt.NDArray[np.uint64],
+        keys: npt.NDArray[np.uint64],
+        involving: Collection[str] | None,
+    ) -> list[CopyLink]:
+        if article.id in self._shingles:
+            raise ValueError(f"article {article.id!r} is already in the index")
+        if not len(own):
+            return []
+        buckets = [(band, int(key)) for band, key in enumerate(keys)]
+        proposed = sorted({other for key in buckets for other in self._buckets.get(key, ())})
         links: list[CopyLink] = []
         for other_id in proposed:
             if involving is not None and not (article.id in involving or other_id in involving):
                 continue
             other = self._shingles[other_id]
-            overlap = len(own & other)
-            jaccard = overlap / len(own | other)
+            overlap = len(np.intersect1d(own, other, assume_unique=True))
+            jaccard = overlap / (len(own) + len(other) - overlap)
             if jaccard < self.settings.near_duplicate_threshold:
                 continue
             earlier = self._articles[other_id]
             origin = likely_origin(earlier, article, overlap / len(other), overlap / len(own))
             links.append(CopyLink(other_id, article.id, CopyKind.NEAR_DUPLICATE, jaccard, origin))
-        for key in keys:
+        for key in buckets:
             self._buckets.setdefault(key, []).append(article.id)
         self._shingles[article.id] = own
         self._articles[article.id] = article
@@ -95,17 +102,19 @@ def find_near_duplicates(
     articles: Sequence[Article],
     settings: CopySettings | None = None,
     involving: Collection[str] | None = None,
-    word_sets: Sequence[WordSets] | None = None,
+    hashed: HashedTexts | None = None,
 ) -> list[CopyLink]:
     """Every near-duplicate pair among ``articles`` (Jaccard ≥ the threshold).
 
     With ``involving``, only pairs with at least one article in it;
-    ``word_sets`` (one per article) where the caller has them.
+    ``hashed`` (a row per article) where the caller has it.
     """
     index = NearDuplicateIndex(settings)
+    hashed = hashed or index.hasher.hash_texts(a.text for a in articles)
+    keys = band_keys(hashed.shingles, index.settings.near_duplicate_threshold)
     links: list[CopyLink] = []
     for n, article in enumerate(articles):
-        links.extend(index.add(article, involving, word_sets[n] if word_sets else None))
+        links.extend(index._add(article, hashed.sets[n].shingles, keys[n], involving))
     return links
 
 

@@ -133,6 +133,10 @@ class Store(Protocol):
         """
         ...
 
+    def article_titles(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The title of each of ``article_ids`` that is stored (``None``: untitled), by id."""
+        ...
+
     def ingest_order(self, article_ids: Sequence[str]) -> list[str]:
         """The stored ones of ``article_ids``, each once, in the order they were first ingested."""
         ...
@@ -240,8 +244,12 @@ class Store(Protocol):
         """Store ``links``, replacing any stored link with the same (a, b, kind)."""
         ...
 
-    def copies_among(self, article_ids: Iterable[str]) -> list[CopyLink]:
-        """The stored links whose two articles are both in ``article_ids``."""
+    def copies_among(self, article_ids: Iterable[str], evidence: bool = True) -> list[CopyLink]:
+        """The stored links whose two articles are both in ``article_ids``.
+
+        ``evidence=False`` leaves each link's evidence empty (not read): for
+        callers that need only who is linked to whom.
+        """
         ...
 
     # -- candidate indexes (copy detection) ------------------------------------

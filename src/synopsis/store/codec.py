@@ -33,6 +33,7 @@ from .base import StoryRow
 __all__ = [
     "ARTICLE_COLUMNS",
     "COPY_COLUMNS",
+    "COPY_COLUMNS_WITHOUT_EVIDENCE",
     "STORY_COLUMNS",
     "CopyRow",
     "article_from_row",
@@ -64,6 +65,8 @@ STORY_COLUMNS: Final = "id, title, created, updated, first_published, last_publi
 """The story columns :func:`story_from_row` reads, in its order."""
 
 COPY_COLUMNS: Final = "a, b, kind, score, origin, evidence"
+COPY_COLUMNS_WITHOUT_EVIDENCE: Final = "a, b, kind, score, origin, '[]'"
+"""As :data:`COPY_COLUMNS`, with an empty evidence list instead of the stored one."""
 """The copy-link columns, in the order :func:`copy_link_values` writes them."""
 
 CopyRow = tuple[str, str, str, float, str | None, str]

@@ -64,6 +64,7 @@ from .base import AddResult, StoryRow
 from .codec import (
     ARTICLE_COLUMNS,
     COPY_COLUMNS,
+    COPY_COLUMNS_WITHOUT_EVIDENCE,
     STORY_COLUMNS,
     CopyRow,
     article_from_row,
@@ -667,6 +668,15 @@ class PostgresStore(Closeable):
                 raise NotFoundError("article", article_id)
         return [article_from_row(rows[article_id]) for article_id in ids]
 
+    def article_titles(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The title of each of ``article_ids`` that is stored (``None``: untitled), by id."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT id, title FROM articles WHERE id = ANY(%s::text[])",
+                (list(dict.fromkeys(article_ids)),),
+            ).fetchall()
+        return {str(i): None if t is None else str(t) for i, t in rows}
+
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in the order first ingested.
 
@@ -1122,17 +1132,18 @@ class PostgresStore(Closeable):
                     rows,
                 )
 
-    def copies_among(self, article_ids: Iterable[str]) -> list[CopyLink]:
+    def copies_among(self, article_ids: Iterable[str], evidence: bool = True) -> list[CopyLink]:
         """The stored links whose two articles are both in ``article_ids``.
 
-        Sorted by ``(a, b, kind)``.
+        Sorted by ``(a, b, kind)``; ``evidence=False`` leaves the evidence empty.
         """
         ids = list(dict.fromkeys(article_ids))
+        columns = COPY_COLUMNS if evidence else COPY_COLUMNS_WITHOUT_EVIDENCE
         with self._transaction(write=False) as conn:
             found = [
                 tuple(row)
                 for row in conn.execute(
-                    f"SELECT {COPY_COLUMNS} FROM copies "
+                    f"SELECT {columns} FROM copies "
                     "WHERE a = ANY(%s::text[]) AND b = ANY(%s::text[])",
                     (ids, ids),
                 )

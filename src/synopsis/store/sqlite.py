@@ -60,6 +60,7 @@ from .base import AddResult, StoryRow
 from .codec import (
     ARTICLE_COLUMNS,
     COPY_COLUMNS,
+    COPY_COLUMNS_WITHOUT_EVIDENCE,
     STORY_COLUMNS,
     CopyRow,
     article_from_row,
@@ -607,6 +608,17 @@ class SQLiteStore(Closeable):
                 raise NotFoundError("article", article_id)
         return [article_from_row(rows[article_id]) for article_id in ids]
 
+    def article_titles(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The title of each of ``article_ids`` that is stored (``None``: untitled), by id."""
+        found: dict[str, str | None] = {}
+        with self._transaction(write=False) as conn:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                for article_id, title in conn.execute(
+                    f"SELECT id, title FROM articles WHERE id IN ({_marks(chunk)})", chunk
+                ):
+                    found[str(article_id)] = None if title is None else str(title)
+        return found
+
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in the order first ingested.
 
@@ -1061,18 +1073,19 @@ class SQLiteStore(Closeable):
                 rows,
             )
 
-    def copies_among(self, article_ids: Iterable[str]) -> list[CopyLink]:
+    def copies_among(self, article_ids: Iterable[str], evidence: bool = True) -> list[CopyLink]:
         """The stored links whose two articles are both in ``article_ids``.
 
-        Sorted by ``(a, b, kind)``.
+        Sorted by ``(a, b, kind)``; ``evidence=False`` leaves the evidence empty.
         """
         ids = list(dict.fromkeys(article_ids))
         wanted = set(ids)
         found: list[tuple[Any, ...]] = []
+        columns = COPY_COLUMNS if evidence else COPY_COLUMNS_WITHOUT_EVIDENCE
         with self._transaction(write=False) as conn:
             for chunk in _chunks(ids):
                 rows = conn.execute(
-                    f"SELECT {COPY_COLUMNS} FROM copies WHERE a IN ({_marks(chunk)})",
+                    f"SELECT {columns} FROM copies WHERE a IN ({_marks(chunk)})",
                     chunk,
                 )
                 found.extend(tuple(row) for row in rows if row[1] in wanted)

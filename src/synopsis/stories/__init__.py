@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from ..config import StorySettings
 from ..copies import source_groups
 from ..records import Article, CopyLink, Story
+from ..text.segment import segment
 from .clusterer import Merge, StoryClusterer, StoryState, story_id_for
 from .representation import Vector, article_terms, document_vector
 
@@ -115,19 +116,41 @@ def build_story(
 
 def story_title(members: Sequence[Article], vectors: Mapping[str, Vector], centroid: Vector) -> str:
     """The title of the member closest to the story's centroid (titled members first)."""
-    titled = [a for a in members if a.title]
+    ids = [a.id for a in members]
+    title = best_title(ids, {a.id: a.title for a in members}, vectors, centroid)
+    return title if title is not None else untitled_story_title(members[0] if members else None)
+
+
+def best_title(
+    member_ids: Sequence[str],
+    titles: Mapping[str, str | None],
+    vectors: Mapping[str, Vector],
+    centroid: Vector,
+) -> str | None:
+    """The title of the titled member closest to the centroid; ``None`` if none has a title.
+
+    ``titles`` by member id; members without a document vector come last.
+    """
+    titled = [i for i in member_ids if titles.get(i)]
     if not titled:
-        first = members[0].sentences[0].text if members and members[0].sentences else ""
-        return first[:120]
+        return None
     # Scores are rounded so that float noise cannot pick the title: members of a
     # two-article story score the same in exact arithmetic. Ties go to the earliest member.
-    order = {a.id: n for n, a in enumerate(members)}
+    order = {article_id: n for n, article_id in enumerate(member_ids)}
 
-    def key(article: Article) -> tuple[float, int]:
-        score = float(vectors[article.id] @ centroid) if article.id in vectors else -1.0
-        return (round(score, 4), -order[article.id])
+    def key(article_id: str) -> tuple[float, int]:
+        score = float(vectors[article_id] @ centroid) if article_id in vectors else -1.0
+        return (round(score, 4), -order[article_id])
 
-    return max(titled, key=key).title or ""
+    return titles[max(titled, key=key)] or ""
+
+
+def untitled_story_title(first_member: Article | None) -> str:
+    """The title of a story none of whose members has one: its first member's first sentence."""
+    if first_member is None:
+        return ""
+    sentences = first_member.sentences or segment(first_member).sentences
+    return sentences[0].text[:120] if sentences else ""
 
 
 __all__ = [
@@ -136,6 +159,7 @@ __all__ = [
     "StoryState",
     "Vector",
     "assign_articles",
+    "best_title",
     "build_story",
     "cluster_stories",
     "document_vector",
@@ -143,4 +167,5 @@ __all__ = [
     "publication_order",
     "story_id_for",
     "story_title",
+    "untitled_story_title",
 ]
