@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ from .stories import (
     linked_articles,
     untitled_story_title,
 )
+from .stories.index import StoryIndex
+from .stories.saved_index import REVISION_META, SavedStoryIndex
 from .text.segment import segment
 
 logger = logging.getLogger(__name__)
@@ -102,6 +105,7 @@ class Archive(Closeable):
         self._base_embedder = embedder
         self._pipeline: Pipeline | None = None
         self._candidate_index: CandidateIndex | None = None
+        self._story_index_to_save: tuple[StoryIndex, datetime | None, str] | None = None
         self._building = threading.Lock()
 
     @classmethod
@@ -199,6 +203,7 @@ class Archive(Closeable):
         """
         self._require_writable()
         results = [_copy_result(batch.result) for batch in batches]
+        self._story_index_to_save = None  # what a failed ingest left is not to be kept
         articles: dict[str, Article] = {}
         vectors: dict[str, Vector] = {}
         owner: dict[str, int] = {}  # the batch whose version of each article is stored
@@ -259,6 +264,7 @@ class Archive(Closeable):
             self._index_candidates(candidates, assign, sentence_vectors, progress)
             touched, story_of = self._assign_stories(assign, vectors, links)
         candidates.save()
+        self._save_story_index()
         if len(results) == 1:
             results[0].stories = touched
         else:
@@ -398,37 +404,54 @@ class Archive(Closeable):
     ) -> tuple[list[str], dict[str, str]]:
         """Put the new articles into stories, save the stories they touched, record merges.
 
-        The clusterer is rebuilt from the stories that can still gather
-        articles (those inside the time window of the newest one, and the
-        undated), the stories of the stored articles the new ones copy, the
-        term statistics and the saved numbering: what a clusterer rebuilt from
-        every stored story would use, so ingesting in several runs gives the
-        stories of one run, at a cost that does not grow with the store. Runs
-        inside the ingest's transaction, so the state it reads is current
+        The clusterer is restored from the open-story index the last ingest
+        saved beside the store (see :mod:`synopsis.stories.saved_index`): it
+        loads the stories its searches find and those of the stored articles
+        the new ones copy, nothing else. Where that index is missing or stale
+        it is rebuilt from the stories that can still gather articles (those
+        inside the time window of the newest one, and the undated) and the
+        copied articles' stories. Either way with the term statistics and the
+        saved numbering: what a clusterer rebuilt from every stored story
+        would use, so ingesting in several runs gives the stories of one run.
+        Runs inside the ingest's transaction, so the state it reads is current
         until it is saved. Returns the stories touched and the story of each
         article.
         """
         settings = self.settings.stories
-        clock = self.store.story_clock()
-        since = None if clock is None else clock - timedelta(days=settings.window_days)
-        rows = {row.id: row for row in self.store.active_stories(since)}
         placing = {a.id for a in new}
         copied = {i for link in links for i in (link.a, link.b) if i not in placing}
-        closed = set(self.store.stories_of(sorted(copied)).values()) - set(rows)
-        rows.update((row.id, row) for row in self.store.get_stories(sorted(closed)))
-        ids = list(rows)
-        centroids = self.store.story_centroids(ids)
-        saved = self.store.story_states(ids)
-        states = [
-            self._state(row, centroids.get(row.id), saved.get(row.id)) for row in rows.values()
-        ]
+        copied_stories = sorted(set(self.store.stories_of(sorted(copied)).values()))
         saved_terms = self.store.get_vectors([_TERMS_KEY], _TERMS_MODEL).get(_TERMS_KEY)
         if saved_terms is not None and saved_terms.shape[0] != settings.term_buckets + 1:
             raise StoreError(
                 f"the store's story term statistics have {saved_terms.shape[0] - 1} buckets but "
                 f"stories.term_buckets is {settings.term_buckets}; keep the setting of the store"
             )
-        clusterer = StoryClusterer(settings, states, saved_terms, self._story_sequence())
+        sequence = self._story_sequence()
+        saved_index = self._saved_story_index()
+        restored = saved_index.restore(self.store.get_meta(REVISION_META))
+        known: set[str] = set()  # the stored stories the clusterer holds
+
+        def load(story_ids: Sequence[str]) -> list[StoryState]:
+            rows = [row for row in self.store.get_stories(story_ids) if row.merged_into is None]
+            known.update(row.id for row in rows)
+            return self._states(rows)
+
+        if restored is None:
+            clock = self.store.story_clock()
+            since = None if clock is None else clock - timedelta(days=settings.window_days)
+            rows = {row.id: row for row in self.store.active_stories(since)}
+            closed = [i for i in copied_stories if i not in rows]
+            rows.update((row.id, row) for row in self.store.get_stories(closed))
+            known.update(rows)
+            states = self._states(list(rows.values()))
+            clusterer = StoryClusterer(settings, states, saved_terms, sequence)
+        else:
+            index, clock = restored
+            clusterer = StoryClusterer(
+                settings, load(copied_stories), saved_terms, sequence, index, load, clock
+            )
+            clusterer.load_candidates([vectors[a.id] for a in new if a.id in vectors])
         placed = assign_articles(clusterer, new, vectors, linked_articles(links))
         touched = list(dict.fromkeys(story_id for _, story_id in placed))
         live = {s.id: s for s in clusterer.stories}
@@ -436,12 +459,35 @@ class Archive(Closeable):
         for story_id in dict.fromkeys(final.get(t, t) for t in touched):
             self._save_state(live[story_id])
         for gone, into in final.items():
-            if gone in rows:
+            if gone in known:
                 self.store.record_merge(gone, into)
         self.store.put_vectors(_TERMS_MODEL, {_TERMS_KEY: clusterer.term_statistics()})
         self.store.set_meta(_SEQUENCE_META, str(clusterer.sequence))
+        revision = uuid.uuid4().hex
+        self.store.set_meta(REVISION_META, revision)
+        if clusterer.index is not None:
+            self._story_index_to_save = (clusterer.index, clusterer.clock, revision)
         story_of = {article.id: final.get(story_id, story_id) for article, story_id in placed}
         return list(dict.fromkeys(final.get(t, t) for t in touched)), story_of
+
+    def _states(self, rows: Sequence[StoryRow]) -> list[StoryState]:
+        """The clustering states of stored stories (centroid and saved state read in two calls)."""
+        ids = [row.id for row in rows]
+        centroids = self.store.story_centroids(ids)
+        saved = self.store.story_states(ids)
+        return [self._state(row, centroids.get(row.id), saved.get(row.id)) for row in rows]
+
+    def _saved_story_index(self) -> SavedStoryIndex:
+        return SavedStoryIndex(
+            self.store.index_folder(), self.pipeline.embedder.name, self.settings.stories
+        )
+
+    def _save_story_index(self) -> None:
+        """Keep the open-story index of the ingest just committed (see ``_assign_stories``)."""
+        pending, self._story_index_to_save = self._story_index_to_save, None
+        if pending is not None:
+            index, clock, revision = pending
+            self._saved_story_index().save(index, clock, revision)
 
     def _story_sequence(self) -> int:
         """The clusterer's saved numbering; for a store saved without it, from every story once."""

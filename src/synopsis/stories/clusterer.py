@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..config import StorySettings
-from .index import StoryIndex
+from .index import StoryIndex, StoryLabel
 from .representation import TermStatistics, Vector, heaviest, normalised, sparse_dot
 
 Terms = tuple[npt.NDArray[np.int64], Vector]
@@ -127,6 +127,13 @@ class StoryClusterer:
     ingesting at once. Closed stories attract nothing but the copies of their
     articles, so a caller may restore only the stories still open and those
     its new articles copy, with the saved :attr:`sequence`.
+
+    Or it can hold no open story at all: given the saved :attr:`index` of the
+    open stories (see :class:`~synopsis.stories.index.StoryIndex`), the
+    ``clock`` it was saved at and ``load``, which returns the saved states of
+    the stories with the given ids, it loads a story only when a search finds
+    it, and closes the others by their labels. Both ways give the same
+    stories.
     """
 
     def __init__(
@@ -135,7 +142,12 @@ class StoryClusterer:
         states: Iterable[StoryState] = (),
         term_statistics: npt.NDArray[np.float32] | None = None,
         sequence: int = 0,
+        index: StoryIndex | None = None,
+        load: Callable[[Sequence[str]], Iterable[StoryState]] | None = None,
+        clock: datetime | None = None,
     ) -> None:
+        if (index is None) != (load is None):
+            raise ValueError("a saved story index needs a loader of story states, and back")
         self.settings = settings or StorySettings()
         self.merges: list[Merge] = []
         self._terms = TermStatistics(self.settings.term_buckets, term_statistics)
@@ -143,9 +155,14 @@ class StoryClusterer:
         self._by_key: dict[int, StoryState] = {}
         self._story_of: dict[str, str] = {}
         self._sequence = sequence
-        self._index: StoryIndex | None = None
+        self._index: StoryIndex | None = index
+        self._load = load
         self._expiry: list[tuple[float, int]] = []
-        self._clock: datetime | None = None
+        if index is not None:
+            labels = index.labels()
+            self._expiry = [(lb.until, key) for key, lb in labels.items() if lb.until is not None]
+            heapq.heapify(self._expiry)
+        self._clock: datetime | None = clock
         self._window = timedelta(days=self.settings.window_days)
         restored = sorted(states, key=lambda s: (s.key, s.id))
         for state in restored:
@@ -166,6 +183,47 @@ class StoryClusterer:
                 self._open(state)
         self._close_expired()
 
+    def load_candidates(self, vectors: Sequence[Vector]) -> None:
+        """Load in one call the stories a search finds for any of ``vectors`` (saved index only).
+
+        What the articles to come will most likely be compared with; any
+        other story a later search finds is loaded then.
+        """
+        if self._load is None or self._index is None:
+            return
+        keys = {k for v in vectors for k in self._index.search(v, self.settings.candidates)}
+        self._load_keys(sorted(k for k in keys if k not in self._by_key))
+
+    def _load_keys(self, keys: Sequence[int]) -> None:
+        assert self._load is not None and self._index is not None
+        wanted: dict[str, int] = {}
+        for key in keys:
+            label = self._index.label(key)
+            if label is None or label.story_id in self._stories:
+                self._index.remove(key)  # no story to stand for, or a stale duplicate
+            else:
+                wanted[label.story_id] = key
+        if not wanted:
+            return
+        found = {state.id: state for state in self._load(list(wanted))}
+        for story_id, key in wanted.items():
+            state = found.get(story_id)
+            if state is None or state.key != key or state.vector_sum.shape[0] <= 1:
+                self._index.remove(key)  # merged away or changed since the index was saved
+                continue
+            self._stories[state.id] = state
+            self._by_key[state.key] = state
+            for article_id in state.article_ids:
+                self._story_of[article_id] = state.id
+
+    def _story(self, key: int) -> StoryState | None:
+        """The open story ``key`` found by a search: held, or loaded now."""
+        story = self._by_key.get(key)
+        if story is None and self._load is not None:
+            self._load_keys([key])
+            story = self._by_key.get(key)
+        return story
+
     # -- queries ----------------------------------------------------------
 
     @property
@@ -181,6 +239,16 @@ class StoryClusterer:
         say) numbers on from ``sequence`` as one rebuilt from all of them would.
         """
         return self._sequence
+
+    @property
+    def index(self) -> StoryIndex | None:
+        """The open stories' index (labelled: save it to restore the clusterer lazily)."""
+        return self._index
+
+    @property
+    def clock(self) -> datetime | None:
+        """The latest publication time seen: save it beside :attr:`index`."""
+        return self._clock
 
     def story_of(self, article_id: str) -> str | None:
         return self._story_of.get(article_id)
@@ -309,8 +377,8 @@ class StoryClusterer:
         best: StoryState | None = None
         best_margin = 0.0
         for key in self._index.search(vector, self.settings.candidates):
-            story = self._by_key[key]
-            if not self._in_window(story, published):
+            story = self._story(key)
+            if story is None or not self._in_window(story, published):
                 continue
             margin = self._margin(
                 vector, terms, language, _mean_vector(story), _mean_terms(story), story.languages
@@ -365,8 +433,8 @@ class StoryClusterer:
         best: StoryState | None = None
         best_margin = self.settings.merge_margin
         for key in self._index.search(centroid, self.settings.candidates):
-            other = self._by_key[key]
-            if other is story or not self._spans_meet(story, other):
+            other = self._story(key)
+            if other is None or other is story or not self._spans_meet(story, other):
                 continue
             margin = self._margin(
                 mean,
@@ -421,7 +489,8 @@ class StoryClusterer:
             return
         if self._index is None:
             self._index = StoryIndex(story.vector_sum.shape[0], self.settings.exact_search_limit)
-        self._index.put(story.key, story.centroid)
+        until = None if story.last_published is None else story.last_published.timestamp()
+        self._index.put(story.key, story.centroid, StoryLabel(story.id, until))
         if story.last_published is not None:
             heapq.heappush(self._expiry, (story.last_published.timestamp(), story.key))
 
@@ -432,7 +501,13 @@ class StoryClusterer:
         while self._expiry and self._expiry[0][0] < cutoff:
             _, key = heapq.heappop(self._expiry)
             story = self._by_key.get(key)
-            if story is None or story.closed or story.last_published is None:
+            if story is None:
+                # Not loaded: its label says when it last gathered an article.
+                label = self._index.label(key) if self._index is not None else None
+                if label is not None and label.until is not None and label.until < cutoff:
+                    self._index.remove(key)  # type: ignore[union-attr]
+                continue
+            if story.closed or story.last_published is None:
                 continue
             if story.last_published.timestamp() >= cutoff:
                 continue  # it gathered articles since; a later entry stands for it
