@@ -256,12 +256,14 @@ class Archive(Closeable):
             if results:
                 results[0].resumed = [a.id for a in assign if a.id not in fresh_ids]
             self._save_document_vectors({a.id: vectors[a.id] for a in assign if a.id in vectors})
-            if late.articles or not current:
-                # Articles to place that were not planned, or another writer stored
-                # articles since the links were found: find them again, under the lock.
+            reindexed = self._reindex_candidates(candidates, assign, progress)
+            if late.articles or not current or reindexed:
+                # Articles to place that were not planned, another writer stored
+                # articles since the links were found, or the stored articles were
+                # not indexed when they were: find them again, under the lock.
                 links = self._find_links(assign, sentence_vectors, progress)
             self.store.save_copies(links)
-            self._index_candidates(candidates, assign, sentence_vectors, progress)
+            candidates.add(assign, self._with_sentence_vectors(assign, sentence_vectors))
             touched, story_of = self._assign_stories(assign, vectors, links)
         candidates.save()
         self._save_story_index()
@@ -347,29 +349,26 @@ class Archive(Closeable):
             progress("copies", 1, 1)
         return links
 
-    def _index_candidates(
-        self,
-        candidates: CandidateIndex,
-        articles: Sequence[Article],
-        sentence_vectors: Mapping[str, Vector],
-        progress: Progress | None,
-    ) -> None:
-        """Put ``articles`` into the copy-candidate indexes (inside the ingest's transaction).
+    def _reindex_candidates(
+        self, candidates: CandidateIndex, placing: Sequence[Article], progress: Progress | None
+    ) -> bool:
+        """Index every stored article but ``placing`` again if the indexes need it; whether so.
 
         A store whose indexes were made with other copy settings or another
-        encoder (or by a synopsis without them) is first re-indexed whole,
-        once.
+        encoder (or by a synopsis without them) is re-indexed whole, once,
+        inside the ingest's transaction.
         """
-        if candidates.needs_reindex():
-            placing = {a.id for a in articles}
-            total = self.store.article_count()
-            if progress:
-                progress("indexing stored articles", 0, total)
-            done = candidates.reindex(
-                self._stored_pages(placing, total, progress), self._sentence_vectors
-            )
-            logger.info("%r: copy candidates of %d stored articles indexed", self.store, done)
-        candidates.add(articles, self._with_sentence_vectors(articles, sentence_vectors))
+        if not candidates.needs_reindex():
+            return False
+        leave_out = {a.id for a in placing}
+        total = self.store.article_count()
+        if progress:
+            progress("indexing stored articles", 0, total)
+        done = candidates.reindex(
+            self._stored_pages(leave_out, total, progress), self._sentence_vectors
+        )
+        logger.info("%r: copy candidates of %d stored articles indexed", self.store, done)
+        return True
 
     def _stored_pages(
         self, leave_out: set[str], total: int, progress: Progress | None

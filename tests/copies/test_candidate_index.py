@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,28 @@ def test_an_unreadable_local_index_is_rebuilt_from_the_store(store: Store) -> No
     assert found.neighbours == {"q": ["a2"]}
 
 
+def test_the_local_index_of_a_store_created_again_at_the_same_path_is_rebuilt(
+    tmp_path: Path,
+) -> None:
+    def indexed(ids: list[str]) -> None:
+        with SQLiteStore(tmp_path / "store.db") as store:
+            index = CandidateIndex(store, CopySettings(candidate_neighbours=2), "test-model")
+            articles = [make(i, f"Sentence of {i}.") for i in ids]
+            vectors = {a.id: np.eye(4, dtype=np.float32)[[n]] for n, a in enumerate(articles)}
+            stored(store, index, articles, vectors)
+
+    indexed(["old0", "old1", "old2", "old3"])
+    for path in tmp_path.glob("store.db*"):
+        if path.is_file():
+            path.unlink()  # the store goes; the index folder beside it stays
+    indexed(["new0", "new1"])  # positions 1 and 2 again, other articles
+    with SQLiteStore(tmp_path / "store.db") as store:
+        fresh = CandidateIndex(store, CopySettings(candidate_neighbours=2), "test-model")
+        query = make("q", "Query words.")
+        found = fresh.lookup([query], {"q": np.array([[1.0, 1.0, 0.0, 0.0]], dtype=np.float32)})
+    assert sorted(found.neighbours["q"]) == ["new0", "new1"]
+
+
 def test_other_copy_settings_or_another_encoder_need_a_reindex(store: Store) -> None:
     articles = [make("a", report(random.Random(1), 200))]
     index = CandidateIndex(store, CopySettings(), "model-1")
@@ -257,7 +280,8 @@ def test_a_store_written_without_the_indexes_is_indexed_once_then_compared(
         assert conn is not None
         conn.execute("DELETE FROM candidate_keys")
         conn.execute("DELETE FROM candidate_vectors")
-        conn.execute("DELETE FROM meta WHERE key LIKE 'copies.%'")
+        conn.execute("DELETE FROM meta WHERE key LIKE 'copies.%' OR key LIKE 'candidate_%'")
+    shutil.rmtree(tmp_path / "old.db.indexes")  # and no local index beside it
     with Archive.open(db, embedder=embedder) as archive:
         archive.ingest(copies)
         ids = [a.id for a in archive.store.iter_articles()]

@@ -377,7 +377,24 @@ class _LocalVectorIndex:
         if index is None or index.ndim != self.dim or len(index) != len(ids):
             logger.warning("%s: candidate index does not match its state, rebuilding it", path)
             return
+        if not self._store_has(position, ids.get(position)):
+            logger.warning("%s: candidate index is of another store, rebuilding it", path)
+            return
         self._index, self._ids, self._position = index, ids, position
+
+    def _store_has(self, position: int, article_id: str | None) -> bool:
+        """Whether the store recorded ``position`` (for ``article_id``, where known).
+
+        A store file replaced at the same path, or a database dropped and
+        created again under the same URL, starts its positions anew: the
+        saved index's last position is not there, or names another article.
+        """
+        if position == 0:
+            return True
+        rows = self.store.candidate_vectors_after(position - 1, 1)
+        if not rows or rows[0][0] != position:
+            return False
+        return article_id is None or rows[0][1] == article_id
 
     def catch_up(self) -> None:
         """Add what the store recorded after the last position held (a rebuild, from 0)."""
