@@ -170,10 +170,7 @@ class StoryClusterer:
                 self._sequence += 1
                 state.key = max(self._sequence, max(self._by_key, default=0) + 1)
             self._sequence = max(self._sequence, state.key, state.last_sequence)
-            self._stories[state.id] = state
-            self._by_key[state.key] = state
-            for article_id in state.article_ids:
-                self._story_of[article_id] = state.id
+            self._hold(state)
             if state.last_published is not None and (
                 self._clock is None or state.last_published > self._clock
             ):
@@ -211,10 +208,14 @@ class StoryClusterer:
             if state is None or state.key != key or state.vector_sum.shape[0] <= 1:
                 self._index.remove(key)  # merged away or changed since the index was saved
                 continue
-            self._stories[state.id] = state
-            self._by_key[state.key] = state
-            for article_id in state.article_ids:
-                self._story_of[article_id] = state.id
+            self._hold(state)
+
+    def _hold(self, state: StoryState) -> None:
+        """Keep ``state`` by id and key, and its articles' story."""
+        self._stories[state.id] = state
+        self._by_key[state.key] = state
+        for article_id in state.article_ids:
+            self._story_of[article_id] = state.id
 
     def _story(self, key: int) -> StoryState | None:
         """The open story ``key`` found by a search: held, or loaded now."""
@@ -502,10 +503,12 @@ class StoryClusterer:
             _, key = heapq.heappop(self._expiry)
             story = self._by_key.get(key)
             if story is None:
-                # Not loaded: its label says when it last gathered an article.
+                # Not loaded (only a restored index holds such keys): its label
+                # says when it last gathered an article.
                 label = self._index.label(key) if self._index is not None else None
                 if label is not None and label.until is not None and label.until < cutoff:
-                    self._index.remove(key)  # type: ignore[union-attr]
+                    assert self._index is not None
+                    self._index.remove(key)
                 continue
             if story.closed or story.last_published is None:
                 continue

@@ -132,10 +132,12 @@ class StoryIndex:
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             logger.warning("%s: unreadable story index, rebuilding it (%s)", path, exc)
             return None
-        if restored is None or restored.ndim != dim or len(restored) != len(labels):
-            logger.warning("%s: story index does not match its sidecar, rebuilding it", path)
-            return None
-        if any(key not in restored for key in labels):
+        if (
+            restored is None
+            or restored.ndim != dim
+            or len(restored) != len(labels)
+            or any(key not in restored for key in labels)
+        ):
             logger.warning("%s: story index does not match its sidecar, rebuilding it", path)
             return None
         index = cls(dim, exact_limit, connectivity)
