@@ -1,7 +1,7 @@
 """Story assignment at scale: articles/s and memory per article from 10k to 100k articles.
 
 Usage: python benchmarks/stories.py [--articles 100000] [--checkpoints 10000,25000,50000]
-       [--workers 2] [--compare 4000]
+       [--workers 2] [--compare 4000] [--against REV]
 
 The stream is built from the real texts in ../shared/data (ECB+, NeuS, the
 extraction benchmark's article bodies) and ../shared/seeds: each text is
@@ -23,7 +23,14 @@ one process (``workers=1``) over the first ``--compare`` articles, whose
 stories must be those of the parallel run, and, at the end, one search in the
 ANN index of open stories against an exact scan over every story's centroid
 (the linear scan the index replaces). The load average is printed with each
-figure: the machine may be shared.
+figure: the machine may be shared. The share of articles that took the
+second look (see :mod:`synopsis.stories.clusterer`) and the splits are
+printed at the end.
+
+``--against REV`` runs the same benchmark twice, one run after the other in
+fresh interpreters: first on the committed tree REV (its ``src`` exported
+with ``git archive``), then on the working tree, and prints the ratios of
+the two (throughput, state per article).
 """
 
 from __future__ import annotations
@@ -34,6 +41,9 @@ import multiprocessing
 import os
 import random
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -47,7 +57,8 @@ from synopsis.pipeline.stages import prepare_article
 from synopsis.pipeline.stream import DEFAULT_CHUNK, StoryStream, signal_vectors
 from synopsis.records import Article
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 START = datetime(2026, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 270
 
@@ -176,7 +187,12 @@ def main() -> None:
         default=4000,
         help="first articles also run in one process, to time it and check identical stories",
     )
+    parser.add_argument("--against", metavar="REV", help="also run this committed tree, first")
+    parser.add_argument("--json-out", type=Path, help="write the final figures here as JSON")
     args = parser.parse_args()
+    if args.against:
+        against(args.against, [a for a in sys.argv[1:] if a not in ("--against", args.against)])
+        return
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c} | {args.articles})
 
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; others share them)")
@@ -308,7 +324,54 @@ def main() -> None:
         f"({final['articles_per_s_overall'] / baseline:.2f}x the encoder alone); state "
         f"{first['state_bytes_per_article']:.0f}→{final['state_bytes_per_article']:.0f} B/article"
     )
+    looks = getattr(clusterer, "second_looks", None)  # absent before the second look
+    if looks is not None:
+        print(
+            f"second look: {looks} of {done} articles ({looks / done:.1%}); "
+            f"{len(clusterer.splits)} splits, {len(clusterer.decisions)} decisions changed"
+        )
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.json_out:
+        summary = {
+            "articles": done,
+            "articles_per_s": final["articles_per_s_overall"],
+            "state_bytes_per_article": final["state_bytes_per_article"],
+            "second_look_share": None if looks is None else looks / done,
+            "stories": final["stories"],
+        }
+        args.json_out.write_text(json.dumps(summary), encoding="utf-8")
+
+
+def against(rev: str, arguments: list[str]) -> None:
+    """Run the benchmark on ``rev``, then on the working tree, and print the ratios."""
+    from digest_against_head import export
+
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="stories-bench-") as folder:
+        trees = {rev: export(rev, Path(folder) / "tree"), "working tree": ROOT / "src"}
+        for name, src in trees.items():
+            out = Path(folder) / "figures.json"
+            print(f"== {name} ==", flush=True)
+            subprocess.run(
+                [sys.executable, __file__, *arguments, "--json-out", str(out)],
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(src)},
+            )
+            figures[name] = json.loads(out.read_text(encoding="utf-8"))
+    old, new = figures[rev], figures["working tree"]
+    print(
+        f"== working tree against {rev} (same run, one after the other) ==\n"
+        f"articles/s {old['articles_per_s']:.0f} → {new['articles_per_s']:.0f} "
+        f"({new['articles_per_s'] / old['articles_per_s']:.2f}x); state "
+        f"{old['state_bytes_per_article']:.0f} → {new['state_bytes_per_article']:.0f} B/article "
+        f"({new['state_bytes_per_article'] / old['state_bytes_per_article']:.2f}x); stories "
+        f"{old['stories']} → {new['stories']}; second look "
+        + (
+            f"{new['second_look_share']:.1%} of articles"
+            if new["second_look_share"] is not None
+            else "not in this tree"
+        )
+    )
 
 
 if __name__ == "__main__":

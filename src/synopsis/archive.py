@@ -451,13 +451,19 @@ class Archive(Closeable):
                 settings, load(copied_stories), saved_terms, sequence, index, load, clock
             )
             clusterer.load_candidates([vectors[a.id] for a in new if a.id in vectors])
+        start = clusterer.sequence
         placed = assign_articles(clusterer, new, vectors, linked_articles(links))
-        touched = list(dict.fromkeys(story_id for _, story_id in placed))
-        live = {s.id: s for s in clusterer.stories}
-        final = _merge_targets(clusterer.merges)
-        for story_id in dict.fromkeys(final.get(t, t) for t in touched):
-            self._save_state(live[story_id])
-        for gone, into in final.items():
+        # Where each new article ended: a later merge or split may have moved it.
+        story_of = {
+            article.id: story_id
+            for article, _ in placed
+            if (story_id := clusterer.story_of(article.id)) is not None
+        }
+        # Every story this batch joined, merged or split numbers its change past ``start``.
+        for state in clusterer.stories:
+            if state.last_sequence > start:
+                self._save_state(state)
+        for gone, into in _merge_targets(clusterer.merges).items():
             if gone in known:
                 self.store.record_merge(gone, into)
         self.store.put_vectors(_TERMS_MODEL, {_TERMS_KEY: clusterer.term_statistics()})
@@ -466,8 +472,7 @@ class Archive(Closeable):
         self.store.set_meta(REVISION_META, revision)
         if clusterer.index is not None:
             self._story_index_to_save = (clusterer.index, clusterer.clock, revision)
-        story_of = {article.id: final.get(story_id, story_id) for article, story_id in placed}
-        return list(dict.fromkeys(final.get(t, t) for t in touched)), story_of
+        return list(dict.fromkeys(story_of.values())), story_of
 
     def _states(self, rows: Sequence[StoryRow]) -> list[StoryState]:
         """The clustering states of stored stories (centroid and saved state read in two calls)."""

@@ -147,6 +147,19 @@ class StorySettings:
     ``signal_sentences`` is the lead the cheap path encodes as one text;
     ``candidates`` how many nearest open stories are scored; up to
     ``exact_search_limit`` open stories the index is searched exactly.
+
+    The second look (see :mod:`synopsis.stories.clusterer`): two event
+    dates of at least ``event_date_confidence`` more than
+    ``event_window_days`` apart never share a story; a story whose figures
+    conflict with an article's ("23 pirates" vs "26 pirates") scores
+    ``figure_penalty`` lower for it; where the two best stories are within
+    ``close_call_margin``, each gains ``signature_weight`` times the share
+    of the article's places and actors it names. A story of
+    ``split_min_members`` to ``split_max_members`` articles splits in two
+    when the average linkage between its two halves falls below
+    ``split_threshold``; it keeps each member's vector and ``member_terms``
+    heaviest terms for that while it is open. Fitted with the thresholds
+    above on ECB+ dev (``benchmarks/fit_stories.py``), checked on NeuS val.
     """
 
     join_threshold: float = 0.28
@@ -154,12 +167,21 @@ class StorySettings:
     lead_sentences: int = 8
     vector_weight: float = 0.3
     vector_threshold: float = 0.55
-    merge_margin: float = 0.02
+    merge_margin: float = 0.0
     candidates: int = 10
     profile_terms: int = 160
     term_buckets: int = 1 << 20
     signal_sentences: int = 3
     exact_search_limit: int = 2048
+    event_window_days: float = 30.0
+    event_date_confidence: float = 0.9
+    figure_penalty: float = 0.05
+    close_call_margin: float = 0.05
+    signature_weight: float = 0.2
+    split_threshold: float = 0.33
+    split_min_members: int = 5
+    split_max_members: int = 32
+    member_terms: int = 64
 
     def __post_init__(self) -> None:
         _check_fraction("stories.join_threshold", self.join_threshold)
@@ -169,8 +191,33 @@ class StorySettings:
         _check_fraction("stories.vector_weight", self.vector_weight)
         _check_fraction("stories.vector_threshold", self.vector_threshold)
         _check_fraction("stories.merge_margin", self.merge_margin)
-        for name in ("candidates", "profile_terms", "signal_sentences", "exact_search_limit"):
+        for name in (
+            "candidates",
+            "profile_terms",
+            "signal_sentences",
+            "exact_search_limit",
+            "split_min_members",
+            "split_max_members",
+            "member_terms",
+        ):
             _check_positive(f"stories.{name}", getattr(self, name))
+        if self.event_window_days < 0:
+            raise ConfigError(
+                "stories.event_window_days", f"must not be negative, got {self.event_window_days!r}"
+            )
+        for name in (
+            "event_date_confidence",
+            "figure_penalty",
+            "close_call_margin",
+            "signature_weight",
+            "split_threshold",
+        ):
+            _check_fraction(f"stories.{name}", getattr(self, name))
+        if self.split_min_members < 4:
+            raise ConfigError(
+                "stories.split_min_members",
+                f"must be at least 4 (two halves of two), got {self.split_min_members!r}",
+            )
         if not 1 << 10 <= self.term_buckets <= 1 << 24:
             raise ConfigError(
                 "stories.term_buckets",

@@ -39,6 +39,7 @@ from ..records import Article, Failure
 from ..stories import assign_articles
 from ..stories.clusterer import StoryClusterer
 from ..stories.representation import article_terms, signal_texts, title_lead_vector
+from ..stories.signature import EventSignature, article_signature
 from ..types import Vector
 from .executors import Executor, InProcess, WorkerPool
 from .stages import prepare_articles, stack
@@ -59,14 +60,16 @@ class PreparedChunk:
     """A chunk of articles made ready to assign, in input order, without their text.
 
     ``articles`` are stand-ins of the placeable articles (id, source,
-    publication time, language), with their term counts in ``terms`` and
-    their vectors as the rows of ``vectors``; ``failures`` are the rest.
+    publication time, language), with their term counts in ``terms``, their
+    event signatures in ``signatures`` and their vectors as the rows of
+    ``vectors``; ``failures`` are the rest.
     """
 
     articles: list[Article]
     terms: list[dict[int, float]]
     vectors: Vectors
     failures: list[Failure]
+    signatures: list[EventSignature] = field(default_factory=list)
 
 
 def signal_vectors(
@@ -100,6 +103,7 @@ def prepare_chunk(
         terms=[article_terms(a, settings.term_buckets) for a in ready],
         vectors=stack([vectors[a.id] for a in ready], embedder.dim),
         failures=failures,
+        signatures=[article_signature(a) for a in ready],
     )
 
 
@@ -188,11 +192,13 @@ class StoryStream(Closeable):
         result = StreamResult()
         ready: list[Article] = []
         terms: list[dict[int, float]] = []
+        signatures: list[EventSignature] = []
         vectors: dict[str, Vector] = {}
         for prepared in chunks:
             result.failures.extend(prepared.failures)
             ready.extend(prepared.articles)
             terms.extend(prepared.terms)
+            signatures.extend(prepared.signatures)
             for article, vector in zip(prepared.articles, prepared.vectors, strict=True):
                 vectors[article.id] = vector  # a repeated id takes its last vector
         position = {id(article): i for i, article in enumerate(ready)}
@@ -202,9 +208,12 @@ class StoryStream(Closeable):
             vectors,
             copied_from,
             terms=lambda article: terms[position[id(article)]],
+            signatures=lambda article: signatures[position[id(article)]],
         )
-        for article, story_id in placed:
-            result.stories[article.id] = story_id
+        for article, _ in placed:
+            story_id = self.clusterer.story_of(article.id)
+            if story_id is not None:  # where a split or merge since left it
+                result.stories[article.id] = story_id
         return result
 
     def start(self) -> None:

@@ -20,8 +20,17 @@ from ..config import StorySettings
 from ..copies import source_groups
 from ..records import Article, CopyLink, Story
 from ..text.segment import segment
-from .clusterer import Merge, StoryClusterer, StoryState, story_id_for
+from .clusterer import (
+    MemberSignal,
+    Merge,
+    Split,
+    StoryClusterer,
+    StoryDecision,
+    StoryState,
+    story_id_for,
+)
 from .representation import Vector, article_terms, document_vector
+from .signature import EventSignature, article_signature
 
 
 def publication_order(articles: Sequence[Article]) -> list[Article]:
@@ -56,13 +65,17 @@ def assign_articles(
     vectors: Mapping[str, Vector],
     linked: Mapping[str, Sequence[str]],
     terms: Callable[[Article], Mapping[int, float]] | None = None,
+    signatures: Callable[[Article], EventSignature] | None = None,
 ) -> list[tuple[Article, str]]:
     """Put ``articles`` into stories in publication order: (article, story id) in that order.
 
     ``linked`` names the copies of each article (see :func:`linked_articles`);
     ``terms(article)`` gives its term counts (by default
-    :func:`~.representation.article_terms` of its text). An article without
-    a vector is left out.
+    :func:`~.representation.article_terms` of its text) and
+    ``signatures(article)`` its event signature (by default
+    :func:`~.signature.article_signature`). An article without a vector is
+    left out. The story ids are those the articles went to; a later merge
+    or split may have moved them since (ask the clusterer's ``story_of``).
     """
     buckets = clusterer.settings.term_buckets
     placed: list[tuple[Article, str]] = []
@@ -76,6 +89,7 @@ def assign_articles(
             linked.get(article.id, ()),
             terms=terms(article) if terms is not None else article_terms(article, buckets),
             language=article.language,
+            signature=signatures(article) if signatures is not None else article_signature(article),
         )
         placed.append((article, story_id))
     return placed
@@ -154,10 +168,15 @@ def untitled_story_title(first_member: Article | None) -> str:
 
 
 __all__ = [
+    "EventSignature",
+    "MemberSignal",
     "Merge",
+    "Split",
     "StoryClusterer",
+    "StoryDecision",
     "StoryState",
     "Vector",
+    "article_signature",
     "assign_articles",
     "best_title",
     "build_story",
