@@ -223,3 +223,38 @@ def test_stored_stories_are_titled_and_counted_as_their_members_are(tmp_path: Pa
         quiet = store.get_story(store.story_of("quiet-1") or "")
         assert quiet.title == "Harbour cranes fell silent at Vellmar on Monday."
         assert sorted(quiet.article_ids) == ["quiet-1", "quiet-2"]
+
+
+def test_a_story_split_by_a_later_ingest_moves_its_stored_articles(tmp_path: Path) -> None:
+    """A split that takes stored articles out of their story is saved, and halves equal once."""
+    from dataclasses import replace
+
+    from synopsis.config import StorySettings
+
+    # Any story of four splits in two halves of two: what a split must save is the point here.
+    settings = replace(Settings(), stories=StorySettings(split_min_members=4, split_threshold=0.99))
+    bridge = "The mayor of Marrendal opened the new Kalde bridge on Monday after four years."
+    records = [
+        {"id": f"r{n}", "title": "Marrendal opens the Kalde bridge", "text": f"{bridge} {tail}"}
+        for n, tail in enumerate(
+            ["Crowds cheered.", "Traffic flowed.", "Crowds cheered loudly.", "Traffic flowed well."]
+        )
+    ]
+
+    def stories(db: Path, batches: list[list[dict[str, Any]]]) -> dict[str, list[str]]:
+        for batch in batches:
+            with Archive.open(db, settings, embedder=HashedWordsEmbedder()) as archive:
+                assert not archive.ingest(batch).failures
+        with Archive.open(db, settings, create=False, embedder=HashedWordsEmbedder()) as archive:
+            found = _story_sets(archive)
+            for story_id in found:  # every stored story reads back as a report
+                assert archive.story_report(story_id).digests
+            return found
+
+    once = stories(tmp_path / "once.db", [records])
+    halves = stories(tmp_path / "halves.db", [records[:3], records[3:]])
+    assert len(once) == 2 and sorted(map(len, once.values())) == [2, 2]
+    assert halves == once
+    with Archive.open(tmp_path / "halves.db", settings, embedder=HashedWordsEmbedder()) as archive:
+        states = archive.store.story_states(list(halves))
+        assert any("split" in d for s in states.values() for d in s.get("decisions", []))

@@ -85,7 +85,8 @@ def eval_stories(
     table = Table(
         title=f"Stories of {result.articles} articles, {result.gold_stories} gold stories"
     )
-    for column in ("method", "B³ P", "B³ R", "B³ F1", "ARI", "V", "stories", "articles/s"):
+    columns = ("method", "B³ P", "B³ R", "B³ F1", "ARI", "V", "stories", "merges", "articles/s")
+    for column in columns:
         table.add_column(column, justify="left" if column == "method" else "right")
     for score in result.scores:
         table.add_row(
@@ -96,9 +97,28 @@ def eval_stories(
             f"{score.ari:.3f}",
             f"{score.v_measure:.3f}",
             str(score.stories),
+            f"{score.errors.merge_share:.0%}",
             f"{score.articles_per_second:.0f}",
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    console.print(
+        "merges: the share of wrongly placed article pairs that are false merges "
+        "(the rest are splits)"
+    )
+    synopsis = result.scores[0]
+    console.print(
+        f"synopsis: {synopsis.errors.merged} merged and {synopsis.errors.split} split pairs; "
+        f"{synopsis.errors.merged_clusters} stories hold two or more gold stories"
+    )
+    if result.second_look is not None:
+        look = result.second_look
+        changed = ", ".join(f"{n} {kind}" for kind, n in sorted(look.changed.items())) or "none"
+        console.print(
+            f"second look: {look.looked} of {look.articles} articles "
+            f"({look.looked / max(look.articles, 1):.0%}); decisions changed: {changed}; "
+            f"{look.splits} stories split"
+        )
 
 
 @eval_app.command("claims")

@@ -363,6 +363,8 @@ class Story:
     source_groups: list[list[str]] = field(default_factory=list)
     first_published: datetime | None = None
     last_published: datetime | None = None
+    decisions: list[str] = field(default_factory=list)
+    """Why the clusterer's second look kept it apart, split it or chose it (latest last)."""
 
 
 @dataclass(frozen=True, slots=True)

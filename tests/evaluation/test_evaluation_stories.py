@@ -6,7 +6,7 @@ import pytest
 from synopsis.config import StorySettings
 from synopsis.embed.testing import HashedWordsEmbedder
 from synopsis.errors import InputError
-from synopsis.evaluation.metrics import bcubed
+from synopsis.evaluation.metrics import PairErrors, bcubed, pair_errors
 from synopsis.evaluation.stories import evaluate_stories, read_gold
 
 
@@ -22,6 +22,20 @@ def test_bcubed_known_values() -> None:
     assert singles.precision == 1.0 and singles.recall == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="2 gold labels but 1"):
         bcubed(["x", "y"], [1])
+
+
+def test_pair_errors_tell_false_merges_from_false_splits() -> None:
+    assert pair_errors(["x", "x", "y"], [1, 1, 2]) == PairErrors(0, 0, 0)
+    # everything in one cluster: the two x–y pairs are false merges
+    lumped = pair_errors(["x", "x", "y"], [1, 1, 1])
+    assert (lumped.merged, lumped.split, lumped.merge_share) == (2, 0, 1.0)
+    # two whole events merged, and one of them also split
+    errors = pair_errors(["x", "x", "y", "y", "y"], [1, 1, 1, 1, 2])
+    assert (errors.merged, errors.split, errors.merged_clusters) == (4, 2, 1)
+    assert errors.merge_share == pytest.approx(4 / 6)
+    assert pair_errors(["x", "y"], [1, 1]).merged_clusters == 0  # one stray article each
+    with pytest.raises(ValueError, match="2 gold labels but 1"):
+        pair_errors(["x", "y"], [1])
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -94,8 +108,12 @@ def test_evaluate_stories_scores_synopsis_beside_two_baselines(tmp_path: Path) -
     assert methods["tfidf-average-link"].given_story_count
     assert methods["tfidf-average-link"].stories == 2
     assert not methods["hdbscan"].given_story_count
+    assert methods["synopsis"].errors == PairErrors(0, 0, 0)
+    assert result.second_look is not None and result.second_look.articles == 8
     encoded = result.to_dict()
     assert encoded["methods"][0]["bcubed_f1"] == 1.0
+    assert encoded["methods"][0]["merged_pairs"] == 0
+    assert set(encoded["second_look"]) == {"articles", "looked", "changed", "splits"}
     assert json.loads(json.dumps(encoded)) == encoded
 
 
@@ -123,6 +141,10 @@ def test_eval_stories_command_prints_json_and_a_table(tmp_path: Path) -> None:
         "hdbscan",
     ]
     assert data["articles"] == 6 and data["gold_stories"] == 2
+    assert data["second_look"]["articles"] == 6
+    printed = runner.invoke(app, ["eval", "stories", str(path)])
+    assert printed.exit_code == 0, printed.output
+    assert "merges" in printed.stdout and "second look:" in printed.stdout
     table = runner.invoke(app, ["eval", "stories", str(path), "--field", "nope"])
     assert table.exit_code == 2
     assert "field 'nope'" in table.output

@@ -582,3 +582,29 @@ def test_quality_flags_and_copy_evidence_are_shown() -> None:
     page = render_html(report.to_dict())
     assert "once morest the wind" in page and "Quality flags" in page
     assert "The ferry went down." in page and "0.91" in page and "aligned sentence" in page
+
+
+def test_the_second_looks_decisions_are_shown_in_every_rendering() -> None:
+    import dataclasses
+    import json
+
+    from synopsis.report import render_markdown
+
+    report = quake_report()
+    reason = "kept apart: event dates 2013-05-06 vs 2008-09-12"
+    digest = report.digests[0]
+    report = dataclasses.replace(
+        report,
+        digests=[
+            dataclasses.replace(digest, story=dataclasses.replace(digest.story, decisions=[reason]))
+        ],
+    )
+    data = report.to_dict()
+    assert reason in text_of(render_html(data))
+    assert f"*Story decisions: {reason}*" in render_markdown(data)
+    story = json.loads(json.dumps(data))["stories"][0]
+    assert story["decisions"] == [reason]
+    # a story without decisions shows no such line
+    plain = quake_report().to_dict()
+    assert "Story decisions" not in render_markdown(plain)
+    assert "Story decisions" not in text_of(render_html(plain))

@@ -14,6 +14,11 @@ Methods, each scored with B-cubed precision/recall/F1, ARI and V-measure:
   clustering on cosine distance, *given the gold number of stories*;
 - ``hdbscan``: HDBSCAN on the same document vectors synopsis uses.
 
+Beside the scores, each method's wrong article pairs are split into false
+merges and false splits (:class:`~.metrics.PairErrors`), and synopsis's
+run says how many articles took the clusterer's second look, how many
+decisions it changed (by kind) and how many stories split.
+
 Articles per second counts everything each method does after reading
 (synopsis: cleaning, embedding and assignment; the baselines reuse cleaned
 texts and vectors, so their rate counts clustering only).
@@ -40,7 +45,7 @@ from ..pipeline.stages import prepare_article
 from ..pipeline.stream import StoryStream, signal_vectors
 from ..records import Article
 from .jsonl import json_lines
-from .metrics import bcubed
+from .metrics import PairErrors, bcubed, pair_errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,7 @@ class MethodScore:
     stories: int
     articles_per_second: float
     given_story_count: bool
+    errors: PairErrors
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +82,28 @@ class MethodScore:
             "stories": self.stories,
             "articles_per_second": round(self.articles_per_second, 1),
             "given_story_count": self.given_story_count,
+            "merged_pairs": self.errors.merged,
+            "split_pairs": self.errors.split,
+            "merge_share_of_errors": round(self.errors.merge_share, 4),
+            "merged_stories": self.errors.merged_clusters,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SecondLook:
+    """What synopsis's second look did on a gold file (see :mod:`synopsis.stories.clusterer`)."""
+
+    articles: int
+    looked: int
+    changed: dict[str, int]
+    splits: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "looked": self.looked,
+            "changed": dict(sorted(self.changed.items())),
+            "splits": self.splits,
         }
 
 
@@ -88,6 +116,7 @@ class StoryEvaluation:
     gold_stories: int
     scores: list[MethodScore]
     failures: int = 0
+    second_look: SecondLook | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +125,7 @@ class StoryEvaluation:
             "gold_stories": self.gold_stories,
             "failures": self.failures,
             "methods": [score.to_dict() for score in self.scores],
+            "second_look": None if self.second_look is None else self.second_look.to_dict(),
         }
 
 
@@ -169,6 +199,7 @@ def score_method(
         stories=len(set(predicted)),
         articles_per_second=len(gold) / seconds if seconds > 0 else float("inf"),
         given_story_count=given_story_count,
+        errors=pair_errors(gold, predicted),
     )
 
 
@@ -195,6 +226,11 @@ def evaluate_stories(
     placed = [a.id for a in articles if a.id in final]
     gold = [gold_of[a] for a in placed]
     scores = [score_method("synopsis", gold, [final[a] for a in placed], seconds, False)]
+    clusterer = stream.clusterer
+    changed: dict[str, int] = {}
+    for decision in clusterer.decisions:
+        changed[decision.action] = changed.get(decision.action, 0) + 1
+    second_look = SecondLook(len(placed), clusterer.second_looks, changed, len(clusterer.splits))
 
     prepared = [prepare_article(a) for a in articles if a.id in final]
     vectors = signal_vectors(prepared, embedder, settings.signal_sentences)
@@ -216,7 +252,16 @@ def evaluate_stories(
     # HDBSCAN's noise points (-1) are stories of their own.
     named = [int(n) if n >= 0 else -(i + 1) for i, n in enumerate(labels.tolist())]
     scores.append(score_method("hdbscan", gold, named, clock() - start, False))
-    return StoryEvaluation(str(path), len(placed), count, scores, len(result.failures))
+    return StoryEvaluation(
+        str(path), len(placed), count, scores, len(result.failures), second_look
+    )
 
 
-__all__ = ["GoldArticle", "MethodScore", "StoryEvaluation", "evaluate_stories", "read_gold"]
+__all__ = [
+    "GoldArticle",
+    "MethodScore",
+    "SecondLook",
+    "StoryEvaluation",
+    "evaluate_stories",
+    "read_gold",
+]

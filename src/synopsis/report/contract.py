@@ -145,6 +145,7 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "source_groups": [list(g) for g in story.source_groups],
         "first_published": _iso(story.first_published),
         "last_published": _iso(story.last_published),
+        "decisions": list(story.decisions),
         "summary": [line_to_dict(line) for line in digest.summary],
         "facts": [line_to_dict(fact) for fact in digest.facts],
         **comparison_to_dict(digest),

@@ -209,6 +209,7 @@ class StoryView:
     last_published: str | None
     last_published_iso: str | None
     languages: list[str]
+    decisions: list[str]
     summary: list[LineView]
     facts: list[FactView]
     articles: list[ArticleView]
@@ -576,6 +577,7 @@ def story_view(
         last_published=display_time(story.get("last_published")),
         last_published_iso=story.get("last_published"),
         languages=languages,
+        decisions=[str(d) for d in story.get("decisions", [])],
         summary=[
             _line_view(line, f"s{index}-l{n}", numbering, articles)
             for n, line in enumerate(story.get("summary", []), start=1)

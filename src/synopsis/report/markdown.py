@@ -78,6 +78,11 @@ def _story(
         f"{_plural(story['independent_sources'], 'independent source')} · {_span(story)} · "
         f"{', '.join(languages)}* — story `{story['id']}`",
         "",
+        *(
+            [f"*Story decisions: {escape('; '.join(story['decisions']))}*", ""]
+            if story.get("decisions")
+            else []
+        ),
         "### Summary",
         "",
     ]

@@ -125,6 +125,7 @@ def build_story(
         source_groups=groups,
         first_published=state.first_published,
         last_published=state.last_published,
+        decisions=list(state.decisions),
     )
 
 
