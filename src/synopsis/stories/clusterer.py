@@ -770,6 +770,8 @@ class StoryClusterer:
         ):
             return
         similarity = self._member_similarity(story)
+        if float(similarity.min()) >= settings.split_threshold:
+            return  # no two halves can score below their weakest pair: nothing to split
         keep, move = _two_halves(similarity)
         if len(keep) < 2 or len(move) < 2:
             return

@@ -69,6 +69,12 @@ def _alternation(patterns: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
 
 # At each position the first form that matches wins: the longest forms come first.
 _ANY = _alternation(_PATTERNS)
+# Every form holds a digit, a capitalised month or weekday, or one of these words.
+_HINT = re.compile(
+    r"\d|yesterday|today|tonight|last|this|Yesterday|Today|Tonight|Last|This"
+    r"|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun"
+    r"|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|MON|TUE|WED|THU|FRI|SAT|SUN"
+)
 _FORMS = {name.replace("-", "_"): name for name, _ in _PATTERNS}
 
 _CONFIDENCE: dict[str, float] = {
@@ -113,6 +119,8 @@ def find_dates(text: str, reference: date | None = None) -> list[EventDate]:
 
 
 def _resolved(text: str, reference: date | None) -> Iterator[EventDate]:
+    if not _HINT.search(text):
+        return  # most sentences name no date: one cheap scan says so
     for match in _ANY.finditer(text):
         form = match.lastgroup
         if form is None:
