@@ -74,9 +74,10 @@ def summarize(
             RankedLine(lines[c.id], position[c.id])
             for c in _select(ranked, centroids, lines, unbounded)
         ]
+    facts = _distinct(corroborated, lines)[: settings.max_facts]
     return Summary(
         lines=[lines[c.id] for c in chosen],
-        facts=[Fact.from_line(lines[c.id]) for c in corroborated[: settings.max_facts]],
+        facts=[Fact.from_line(lines[c.id]) for c in facts],
         shown=lines,
         ranking=ranking,
     )
@@ -142,6 +143,23 @@ def _relative_position(claim: ClaimGroup, articles: Mapping[str, Article]) -> fl
     return min(positions)
 
 
+def _distinct(claims: Sequence[ClaimGroup], lines: Mapping[str, SummaryLine]) -> list[ClaimGroup]:
+    """``claims`` without those shown by a sentence an earlier one shows.
+
+    With many-to-many alignment one sentence supports several claims; two
+    groups that come to be shown by the same sentence would show the reader
+    one line twice.
+    """
+    seen: set[tuple[str, int]] = set()
+    kept: list[ClaimGroup] = []
+    for claim in claims:
+        key = (lines[claim.id].article, lines[claim.id].sentence)
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    return kept
+
+
 def _select(
     ranked: Sequence[ClaimGroup],
     centroids: Mapping[str, Matrix],
@@ -151,7 +169,7 @@ def _select(
     """Claims in rank order that fit the word budget and repeat no chosen claim."""
     chosen: list[ClaimGroup] = []
     words = 0
-    for claim in ranked:
+    for claim in _distinct(ranked, lines):
         length = len(lines[claim.id].text.split())
         if words + length > settings.summary_words:
             continue

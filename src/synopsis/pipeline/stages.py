@@ -135,7 +135,14 @@ def digest_story(
     ``rank_all`` also fills ``Digest.ranking``.
     """
     if claims is None:
-        claims = align_claims(story, articles, sentence_vectors, settings.align)
+        claims = align_claims(
+            story,
+            articles,
+            sentence_vectors,
+            settings.align,
+            encode=comparison.encode if comparison is not None else None,
+            claim_settings=settings.claims,
+        )
     summary = summarize(
         story, claims, articles, sentence_vectors, settings.digest, rank_all=rank_all
     )
