@@ -132,3 +132,19 @@ def test_a_sentence_supports_several_claims_one_sentence_per_article() -> None:
         assert len(claim.articles) == len(set(claim.articles))
     holding_a = [c for c in claims if "a" in c.articles and len(c.articles) > 1]
     assert {tuple(c.articles) for c in holding_a} >= {("a", "b"), ("a", "c")}
+
+
+def test_a_claim_is_shown_by_a_sentence_that_states_it_whole() -> None:
+    from synopsis.summary import representative, summarize
+
+    whole = ARTICLES["b"].sentences[0]
+    part = ARTICLES["a"].sentences[0]  # states the meeting as part of saying more
+    claim = ClaimGroup("m", [part, whole], 0.5, 2, support=frozenset({("a", 0)}))
+    assert claim.own == [whole]
+    shown = representative(claim, vectors()["b"][0], vectors(), {"a": 0, "b": 1})
+    assert shown is whole
+    # a second claim the same sentence shows is one line, not two
+    twin = ClaimGroup("t", [whole, ARTICLES["c"].sentences[0]], 0.4, 2)
+    story = Story("s", ["a", "b", "c"], source_groups=[["a"], ["b"], ["c"]])
+    summary = summarize(story, [claim, twin], ARTICLES, vectors())
+    assert len(summary.facts) == 1 and len(summary.lines) == 1

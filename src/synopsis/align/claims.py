@@ -120,6 +120,6 @@ def _normalise(vector: Matrix) -> Matrix:
 
 
 def claim_centroid(claim: ClaimGroup, sentence_vectors: Mapping[str, Matrix]) -> Matrix:
-    """The normalised mean vector of a claim group's sentences."""
-    rows = [sentence_vectors[s.article_id][s.index] for s in claim.sentences]
+    """The normalised mean vector of the sentences that state a claim group as a whole."""
+    rows = [sentence_vectors[s.article_id][s.index] for s in claim.own]
     return _normalise(np.sum(np.vstack(rows), axis=0))

@@ -414,8 +414,8 @@ def extend_claims(
     norm = float(np.linalg.norm(total))
     centroid = (total / norm if norm else total).astype(np.float32)
     return [
-        _group(story, n, members, sentence_vectors, source_of, centroid)
-        for n, members in enumerate(merged)
+        _group(story, n, members, own, sentence_vectors, source_of, centroid)
+        for n, (members, own) in enumerate(merged)
     ]
 
 
@@ -517,13 +517,14 @@ def _best_per_article(
 
 def _merge_duplicates(
     extended: Sequence[tuple[list[Sentence], list[Sentence]]], source_of: Mapping[str, int]
-) -> list[list[Sentence]]:
+) -> list[tuple[list[Sentence], set[tuple[str, int]]]]:
     """Groups with their support, merged where two state one claim.
 
     Two groups state one claim when one holds (as its own or as support)
     every sentence the other was aligned with, and the two have sentences of
     at least two source groups in common. A merged group keeps its
-    aligned sentences and one supporting sentence for each article it lacks.
+    aligned sentences (its own: one of them shows it) and one supporting
+    sentence for each article it lacks.
     """
     parent = list(range(len(extended)))
 
@@ -563,7 +564,10 @@ def _merge_duplicates(
             if sentence.article_id not in present:
                 group.append(sentence)
                 present.add(sentence.article_id)
-    return [_dedupe(members[root]) for root in order]
+    own_keys: dict[int, set[tuple[str, int]]] = {root: set() for root in order}
+    for number, (own, _) in enumerate(extended):
+        own_keys[find(number)].update(_key(s) for s in own)
+    return [(_dedupe(members[root]), own_keys[root]) for root in order]
 
 
 def _dedupe(sentences: Sequence[Sentence]) -> list[Sentence]:
@@ -584,13 +588,15 @@ def _group(
     story: Story,
     number: int,
     members: Sequence[Sentence],
+    own: set[tuple[str, int]],
     sentence_vectors: Mapping[str, Matrix],
     source_of: Mapping[str, int],
     story_centroid: Matrix,
 ) -> ClaimGroup:
     order = {a: n for n, a in enumerate(story.article_ids)}
     ordered = sorted(members, key=lambda s: (order.get(s.article_id, 0), s.index))
-    total = np.sum(np.vstack([sentence_vectors[s.article_id][s.index] for s in ordered]), axis=0)
+    whole = [s for s in ordered if _key(s) in own] or ordered
+    total = np.sum(np.vstack([sentence_vectors[s.article_id][s.index] for s in whole]), axis=0)
     norm = float(np.linalg.norm(total))
     sources = {source_of.get(s.article_id, -1 - i) for i, s in enumerate(ordered)}
     return ClaimGroup(
@@ -598,6 +604,7 @@ def _group(
         sentences=ordered,
         centrality=float((total / norm if norm else total) @ story_centroid),
         independent_support=len(sources),
+        support=frozenset(_key(s) for s in ordered if _key(s) not in own),
     )
 
 
