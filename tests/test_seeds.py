@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from synopsis import Report
 from synopsis.cli import app
+from synopsis.records import Digest
 
 
 def test_seeds_make_one_story_with_verbatim_cited_lines(seeds_report: Report) -> None:
@@ -42,3 +43,45 @@ def test_cli_digest_json_on_seeds(seeds: list[Path]) -> None:
     articles = {a["id"]: a for a in data["articles"]}
     for line in data["stories"][0]["summary"]:
         assert line["citations"] and line["text"] in articles[line["article"]]["text"]
+
+
+def _support(story: Digest, *words: str) -> int:
+    """The best independent support of a fact with a sentence holding all ``words``."""
+    found = [
+        fact.independent_support
+        for fact in story.facts
+        if any(all(w.casefold() in e.text.casefold() for w in words) for e in fact.evidence)
+    ]
+    return max(found, default=0)
+
+
+def test_seeds_lead_with_the_meeting_all_four_sources_report(seeds_report: Report) -> None:
+    story = seeds_report.digests[0]
+    first = story.summary[0]
+    assert first.independent_support == 4 == len(story.story.source_groups)
+    assert "Xi" in first.text and "Blinken" in first.text and "dictator" not in first.text
+    assert story.facts[0].text == first.text
+
+
+def test_seeds_claims_are_counted_across_outlets_in_other_words(seeds_report: Report) -> None:
+    story = seeds_report.digests[0]
+    assert _support(story, "stabilize", "relation") >= 3
+    assert _support(story, "negative factors") >= 3
+    assert _support(story, "five hours", "Wang") >= 3
+    assert _support(story, "TikTok", "sell") >= 3
+    assert _support(story, "narcotics") >= 3
+
+
+def test_seeds_facts_are_distinct_and_cite_each_article_once(seeds_report: Report) -> None:
+    story = seeds_report.digests[0]
+    shown = [(f.article, f.sentence) for f in story.facts]
+    assert len(shown) == len(set(shown))
+    for fact in story.facts:
+        articles = [e.article for e in fact.evidence]
+        assert len(articles) == len(set(articles)) >= 2
+        # a topic word shared with another claim does not join them ("red line": weapons vs Taiwan)
+        texts = " ".join(e.text for e in fact.evidence)
+        assert not ("weapons" in texts and "insurmountable" in texts)
+    for line in story.summary:
+        if line.text.rstrip().endswith(("he said.", "he asked.")):
+            assert line.speaker

@@ -231,10 +231,28 @@ class AlignSettings:
 
     claim_threshold: float = 0.72
     min_sentence_words: int = 5
+    many_to_many: bool = True
+    # Support below the sentence (synopsis.align.support). Set on the five seed
+    # reports and the demo corpus (no labelled data for partial overlap exists
+    # in ../shared/data; MSRP labels whole-sentence equivalence): a sentence
+    # supports a claim unit when it holds at least ``support_threshold`` of the
+    # unit's anchor weight, shares ``support_min_shared`` distinctive anchors
+    # (words in at most ``support_distinct_share`` of the story's sentences)
+    # and the two vectors reach ``support_min_cosine``.
+    support_threshold: float = 0.5
+    support_min_shared: int = 2
+    support_distinct_share: float = 0.08
+    support_min_cosine: float = 0.3
+    support_same_claim: float = 0.6
 
     def __post_init__(self) -> None:
         _check_fraction("align.claim_threshold", self.claim_threshold)
         _check_positive("align.min_sentence_words", self.min_sentence_words)
+        _check_fraction("align.support_threshold", self.support_threshold)
+        _check_positive("align.support_min_shared", self.support_min_shared)
+        _check_fraction("align.support_distinct_share", self.support_distinct_share)
+        _check_fraction("align.support_min_cosine", self.support_min_cosine)
+        _check_fraction("align.support_same_claim", self.support_same_claim)
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,17 +170,30 @@ class Citation:
 
 @dataclass(slots=True)
 class ClaimGroup:
-    """Sentences across a story's articles that state the same thing."""
+    """Sentences across a story's articles that state the same thing.
+
+    ``support`` names (article, sentence index) the sentences joined to the
+    group below the sentence (they state the claim in other words or as part
+    of saying more); the others were aligned as whole sentences, and one of
+    them shows the claim.
+    """
 
     id: str
     sentences: list[Sentence]
     centrality: float = 0.0
     independent_support: int = 0
+    support: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def articles(self) -> list[str]:
         """The supporting articles, each once, in order of first appearance."""
         return list(dict.fromkeys(s.article_id for s in self.sentences))
+
+    @property
+    def own(self) -> list[Sentence]:
+        """The sentences that state the claim as a whole (all of them, if none does)."""
+        whole = [s for s in self.sentences if (s.article_id, s.index) not in self.support]
+        return whole or list(self.sentences)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,9 +74,10 @@ def summarize(
             RankedLine(lines[c.id], position[c.id])
             for c in _select(ranked, centroids, lines, unbounded)
         ]
+    facts = _distinct(corroborated, lines)[: settings.max_facts]
     return Summary(
         lines=[lines[c.id] for c in chosen],
-        facts=[Fact.from_line(lines[c.id]) for c in corroborated[: settings.max_facts]],
+        facts=[Fact.from_line(lines[c.id]) for c in facts],
         shown=lines,
         ranking=ranking,
     )
@@ -96,8 +97,16 @@ def _rank(
     language = _main_language(story, articles)
     centroids = {claim.id: claim_centroid(claim, sentence_vectors) for claim in claims}
     position = {claim.id: _relative_position(claim, articles) for claim in claims}
+    coverage: dict[tuple[str, int], int] = {}
+    for claim in claims:
+        if len(claim.articles) > 1:
+            for sentence in claim.sentences:
+                key = (sentence.article_id, sentence.index)
+                coverage[key] = coverage.get(key, 0) + 1
     lines = {
-        c.id: _summary_line(c, centroids[c.id], sentence_vectors, order, articles, language)
+        c.id: _summary_line(
+            c, centroids[c.id], sentence_vectors, order, articles, language, coverage
+        )
         for c in claims
     }
     candidates = [c for c in claims if not is_fragment(lines[c.id].text)]
@@ -134,12 +143,31 @@ def _score(claim: ClaimGroup, position: float) -> float:
 
 
 def _relative_position(claim: ClaimGroup, articles: Mapping[str, Article]) -> float:
-    """How early the claim comes, 0 (first sentence) to 1 (last), best over its articles."""
+    """How early the claim comes, 0 (first sentence) to 1 (last), best over the articles
+    that state it as a whole (a sentence that supports it as part of saying more
+    leads with its own claim)."""
     positions = []
-    for sentence in claim.sentences:
+    for sentence in claim.own:
         count = len(articles[sentence.article_id].sentences)
         positions.append(sentence.index / max(1, count - 1))
     return min(positions)
+
+
+def _distinct(claims: Sequence[ClaimGroup], lines: Mapping[str, SummaryLine]) -> list[ClaimGroup]:
+    """``claims`` without those shown by a sentence an earlier one shows.
+
+    With many-to-many alignment one sentence supports several claims; two
+    groups that come to be shown by the same sentence would show the reader
+    one line twice.
+    """
+    seen: set[tuple[str, int]] = set()
+    kept: list[ClaimGroup] = []
+    for claim in claims:
+        key = (lines[claim.id].article, lines[claim.id].sentence)
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    return kept
 
 
 def _select(
@@ -150,8 +178,11 @@ def _select(
 ) -> list[ClaimGroup]:
     """Claims in rank order that fit the word budget and repeat no chosen claim."""
     chosen: list[ClaimGroup] = []
+    shown: set[tuple[str, int]] = set()
     words = 0
-    for claim in ranked:
+    for claim in _distinct(ranked, lines):
+        if any((s.article_id, s.index) in shown for s in claim.sentences):
+            continue  # a line already chosen states this claim too
         length = len(lines[claim.id].text.split())
         if words + length > settings.summary_words:
             continue
@@ -161,6 +192,7 @@ def _select(
         ):
             continue
         chosen.append(claim)
+        shown.add((lines[claim.id].article, lines[claim.id].sentence))
         words += length
     if not chosen and ranked:
         chosen.append(ranked[0])
@@ -174,27 +206,32 @@ def representative(
     order: Mapping[str, int],
     articles: Mapping[str, Article] | None = None,
     language: str | None = None,
+    coverage: Mapping[tuple[str, int], int] | None = None,
 ) -> Sentence:
     """The wording that shows the claim.
 
-    The cleanest sentence in the story's main language (no spinner or
+    Among the sentences that state the claim as a whole (not as part of
+    saying more), the cleanest sentence in the story's main language (no spinner or
     translation artefacts), then the most neutral (no loaded labels such as
-    "the dictator"), then the one closest to the group's centroid, then the
-    earliest article (the likely origin).
+    "the dictator"), then the one that states the most corroborated claims
+    (``coverage``, by article and sentence index: one line then shows them
+    all), then the one closest to the group's centroid, then the earliest
+    article (the likely origin).
     """
 
-    def key(s: Sentence) -> tuple[bool, int, int, float, int]:
+    def key(s: Sentence) -> tuple[bool, int, int, int, float, int]:
         article = articles.get(s.article_id) if articles is not None else None
         in_language = article is None or language is None or article.language == language
         return (
             in_language,
             -wording_artefacts(s.text),
             -loaded_labels(s.text),
+            coverage.get((s.article_id, s.index), 0) if coverage is not None else 0,
             round(float(sentence_vectors[s.article_id][s.index] @ centroid), 4),
             -order.get(s.article_id, 0),
         )
 
-    return max(claim.sentences, key=key)
+    return max(claim.own, key=key)
 
 
 def _citations(
@@ -212,8 +249,9 @@ def _summary_line(
     order: Mapping[str, int],
     articles: Mapping[str, Article],
     language: str | None,
+    coverage: Mapping[tuple[str, int], int],
 ) -> SummaryLine:
-    shown = representative(claim, centroid, sentence_vectors, order, articles, language)
+    shown = representative(claim, centroid, sentence_vectors, order, articles, language, coverage)
     citations, evidence = _citations(claim, order)
     return SummaryLine(
         text=shown.text,

@@ -4,7 +4,9 @@ Sentences are taken article by article (in the story's order) and each joins
 the claim group whose centroid it is most similar to, if similar enough and if
 the group holds no sentence of the same article yet; otherwise it opens a new
 group. Multilingual vectors let a translated or spun sentence join the group
-of its original.
+of its original. The groups then take, many to many, the sentences of other
+articles that state one of their claims in fewer or other words
+(:mod:`.support`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..config import AlignSettings
+from ..config import AlignSettings, ClaimSettings
 from ..records import Article, ClaimGroup, Sentence, Story
+from ..types import Encode
 from ..types import Matrix as Matrix
+from .support import extend_claims
 
 
 def claim_sentences(article: Article, settings: AlignSettings) -> list[Sentence]:
@@ -28,12 +32,31 @@ def align_claims(
     articles: Mapping[str, Article],
     sentence_vectors: Mapping[str, Matrix],
     settings: AlignSettings | None = None,
+    *,
+    encode: Encode | None = None,
+    claim_settings: ClaimSettings | None = None,
 ) -> list[ClaimGroup]:
     """Claim groups of ``story``.
 
     ``sentence_vectors[id]`` holds one row per sentence of article ``id``.
+    With ``settings.many_to_many`` the groups then take the sentences of other
+    articles that state one of their claims below the sentence
+    (:func:`.support.extend_claims`; ``encode`` gives clauses their vectors).
     """
     settings = settings or AlignSettings()
+    claims = _align_sentences(story, articles, sentence_vectors, settings)
+    if not settings.many_to_many:
+        return claims
+    return extend_claims(story, claims, sentence_vectors, encode, settings, claim_settings)
+
+
+def _align_sentences(
+    story: Story,
+    articles: Mapping[str, Article],
+    sentence_vectors: Mapping[str, Matrix],
+    settings: AlignSettings,
+) -> list[ClaimGroup]:
+    """Whole-sentence groups: each sentence joins the nearest group's centroid or opens one."""
     source_of = {a: n for n, group in enumerate(story.source_groups) for a in group}
     groups: list[list[Sentence]] = []
     sums: list[Matrix] = []
@@ -97,6 +120,6 @@ def _normalise(vector: Matrix) -> Matrix:
 
 
 def claim_centroid(claim: ClaimGroup, sentence_vectors: Mapping[str, Matrix]) -> Matrix:
-    """The normalised mean vector of a claim group's sentences."""
-    rows = [sentence_vectors[s.article_id][s.index] for s in claim.sentences]
+    """The normalised mean vector of the sentences that state a claim group as a whole."""
+    rows = [sentence_vectors[s.article_id][s.index] for s in claim.own]
     return _normalise(np.sum(np.vstack(rows), axis=0))

@@ -186,7 +186,13 @@ class SynopsisSummarizer:
         story = _one_story(event.id, prepared.articles, links)
         by_id = {a.id: a for a in prepared.articles}
         digest = digest_story(
-            story, by_id, prepared.sentence_vectors, settings, comparison=None, rank_all=True
+            story,
+            by_id,
+            prepared.sentence_vectors,
+            settings,
+            comparison=None,
+            rank_all=True,
+            encode=self.pipeline.embedder.encode,
         )
         return fill_budget(digest.ranking, event.budget)
 

@@ -28,7 +28,7 @@ from ..summary import summarize
 from ..text.clean import clean
 from ..text.language import identify_language
 from ..text.segment import segment
-from ..types import Matrix, Vector
+from ..types import Encode, Matrix, Vector
 
 
 def prepare_article(article: Article, *, already_clean: bool = False) -> Article:
@@ -126,16 +126,25 @@ def digest_story(
     *,
     claims: Sequence[ClaimGroup] | None = None,
     rank_all: bool = False,
+    encode: Encode | None = None,
 ) -> Digest:
     """The cited digest of ``story``: its claims aligned, summarised and compared.
 
     ``articles`` and ``sentence_vectors`` hold (at least) the story's prepared
     articles; ``claims`` are aligned here unless given. Without a
     ``comparison`` the digest has its claims, summary and facts only;
-    ``rank_all`` also fills ``Digest.ranking``.
+    ``rank_all`` also fills ``Digest.ranking``. Clauses get their vectors
+    from the comparison's encoder, else from ``encode`` (else their sentence's).
     """
     if claims is None:
-        claims = align_claims(story, articles, sentence_vectors, settings.align)
+        claims = align_claims(
+            story,
+            articles,
+            sentence_vectors,
+            settings.align,
+            encode=comparison.encode if comparison is not None else encode,
+            claim_settings=settings.claims,
+        )
     summary = summarize(
         story, claims, articles, sentence_vectors, settings.digest, rank_all=rank_all
     )
