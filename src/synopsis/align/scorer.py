@@ -28,6 +28,7 @@ import numpy as np
 from rapidfuzz.fuzz import ratio
 
 from ..config import ClaimSettings
+from ..text.numbers import NUMBER_WORDS
 from ..text.stopwords import english_stop_words
 
 FEATURES = (
@@ -47,26 +48,7 @@ FEATURES = (
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = frozenset({"not", "no", "never", "nor", "without", "none", "neither", "nobody"})
-_NUMBER_WORDS = {
-    "one": 1.0,
-    "two": 2.0,
-    "three": 3.0,
-    "four": 4.0,
-    "five": 5.0,
-    "six": 6.0,
-    "seven": 7.0,
-    "eight": 8.0,
-    "nine": 9.0,
-    "ten": 10.0,
-    "eleven": 11.0,
-    "twelve": 12.0,
-    "dozen": 12.0,
-    "twenty": 20.0,
-    "hundred": 100.0,
-    "thousand": 1000.0,
-    "million": 1e6,
-    "billion": 1e9,
-}
+_NUMBER_WORDS = NUMBER_WORDS
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 _NAME_SIMILARITY = 80.0
 _NUMBER_TOLERANCE = 0.15  # "about 5.5 hours" and "five hours" state one figure

@@ -39,6 +39,7 @@ from rapidfuzz.fuzz import ratio
 
 from ..config import AlignSettings, ClaimSettings
 from ..records import ClaimGroup, Sentence, Story
+from ..text.numbers import COUNT_WORDS
 from ..text.stopwords import english_stop_words
 from ..types import Encode, Matrix
 from .scorer import ClaimScorer
@@ -96,23 +97,7 @@ _IRREGULAR = {
 }
 _SUFFIXES = ("ship", "ing", "ed", "es", "s", "ly")
 _NEGATION = frozenset({"not", "no", "never", "nor", "none", "neither", "nobody"})
-_NUMBER_WORDS = {
-    "two": 2.0,
-    "three": 3.0,
-    "four": 4.0,
-    "five": 5.0,
-    "six": 6.0,
-    "seven": 7.0,
-    "eight": 8.0,
-    "nine": 9.0,
-    "ten": 10.0,
-    "eleven": 11.0,
-    "twelve": 12.0,
-    "dozen": 12.0,
-    "twenty": 20.0,
-    "hundred": 100.0,
-    "thousand": 1000.0,
-}
+_NUMBER_WORDS = COUNT_WORDS
 _NEGATION_SPAN = 1.5
 """A negation on one side only conflicts unless that side has this many times the other's words."""
 _SMALL_NUMBER = 3.0

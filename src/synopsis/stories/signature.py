@@ -31,14 +31,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..records import Article
+from ..text.numbers import COUNT_WORDS
 from ..text.stopwords import english_stop_words
 from .event_dates import EventDate, find_dates
 
-_NUMBER_WORDS = {
-    "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0,
-    "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0, "dozen": 12.0,
-    "twenty": 20.0, "hundred": 100.0, "dozens": 24.0, "hundreds": 200.0,
-}  # fmt: skip
+_NUMBER_WORDS = COUNT_WORDS
 _PLURALS = "people|children|men|women|police|dead|injured|wounded"  # counts without an -s
 _NUMBER = r"\d+(?:[.,]\d+)*|" + "|".join(_NUMBER_WORDS)
 # A count and its noun, with up to two words between ("23 Somali pirates").
