@@ -202,13 +202,23 @@ class SQLiteStore(Closeable):
             raise self._open_error(exc) from exc
 
     def _configure(self, conn: sqlite3.Connection) -> str:
-        try:
-            mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as exc:
-            raise self._open_error(exc) from exc
-        return mode
+        # Switching a new file to WAL takes a lock SQLite does not wait for (no busy
+        # handler): a second writer opening the same new store at that moment gets
+        # "database is locked" at once. Wait for it as for any lock, up to the timeout.
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                return mode
+            except sqlite3.OperationalError as exc:
+                locked = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                if not locked or time.monotonic() >= deadline:
+                    raise self._open_error(exc) from exc
+                time.sleep(0.05)
+            except sqlite3.Error as exc:
+                raise self._open_error(exc) from exc
 
     def _open_error(self, exc: sqlite3.Error) -> StoreError:
         code = getattr(exc, "sqlite_errorcode", None)
@@ -283,17 +293,15 @@ class SQLiteStore(Closeable):
 
     def _read_version(self, conn: sqlite3.Connection) -> int:
         """The stored schema version; 0 for an empty file. The caller handles errors."""
-        has_meta = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone()
-        if has_meta is None:
-            tables = [
-                str(row[0])
-                for row in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                )
-            ]
+        # One statement, one snapshot: another opener may be creating the tables meanwhile.
+        tables = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        if "meta" not in tables:
             if tables:
                 raise StoreError(
                     f"{self.path}: a SQLite database but not a synopsis store "
