@@ -453,12 +453,7 @@ class Archive(Closeable):
             clusterer.load_candidates([vectors[a.id] for a in new if a.id in vectors])
         start = clusterer.sequence
         placed = assign_articles(clusterer, new, vectors, linked_articles(links))
-        # Where each new article ended: a later merge or split may have moved it.
-        story_of = {
-            article.id: story_id
-            for article, _ in placed
-            if (story_id := clusterer.story_of(article.id)) is not None
-        }
+        story_of = {article.id: story_id for article, story_id in placed}
         # Every story this batch joined, merged or split numbers its change past ``start``.
         for state in clusterer.stories:
             if state.last_sequence > start:

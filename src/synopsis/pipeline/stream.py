@@ -210,10 +210,8 @@ class StoryStream(Closeable):
             terms=lambda article: terms[position[id(article)]],
             signatures=lambda article: signatures[position[id(article)]],
         )
-        for article, _ in placed:
-            story_id = self.clusterer.story_of(article.id)
-            if story_id is not None:  # where a split or merge since left it
-                result.stories[article.id] = story_id
+        for article, story_id in placed:
+            result.stories[article.id] = story_id
         return result
 
     def start(self) -> None:

@@ -74,15 +74,15 @@ def assign_articles(
     :func:`~.representation.article_terms` of its text) and
     ``signatures(article)`` its event signature (by default
     :func:`~.signature.article_signature`). An article without a vector is
-    left out. The story ids are those the articles went to; a later merge
-    or split may have moved them since (ask the clusterer's ``story_of``).
+    left out. Each story id is where the article is once the whole batch is
+    placed: a merge or split later in the batch may have moved it.
     """
     buckets = clusterer.settings.term_buckets
-    placed: list[tuple[Article, str]] = []
+    placed: list[Article] = []
     for article in publication_order(articles):
         if article.id not in vectors:
             continue
-        story_id = clusterer.add(
+        clusterer.add(
             article.id,
             vectors[article.id],
             article.published,
@@ -91,8 +91,8 @@ def assign_articles(
             language=article.language,
             signature=signatures(article) if signatures is not None else article_signature(article),
         )
-        placed.append((article, story_id))
-    return placed
+        placed.append(article)
+    return [(article, clusterer.story(article.id)) for article in placed]
 
 
 def cluster_stories(

@@ -63,6 +63,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..config import StorySettings
+from .event_dates import days_between
 from .index import StoryIndex, StoryLabel
 from .representation import TermStatistics, Vector, heaviest, normalised, sparse_dot
 from .signature import EventSignature, Figure, figures_conflict
@@ -396,6 +397,10 @@ class StoryClusterer:
     def story_of(self, article_id: str) -> str | None:
         return self._story_of.get(article_id)
 
+    def story(self, article_id: str) -> str:
+        """The story of an article this clusterer placed (``KeyError`` for any other)."""
+        return self._story_of[article_id]
+
     def term_statistics(self) -> npt.NDArray[np.float32]:
         """The fitted term statistics, to save with the stories."""
         return self._terms.to_array()
@@ -486,7 +491,7 @@ class StoryClusterer:
         self._join(story, member, vector, weighted)
         merged = self._merge_neighbour(story)
         self._maybe_split(merged or story, article_id)
-        return self._story_of[article_id]
+        return self.story(article_id)
 
     def _event_days(self, signature: EventSignature) -> EventDays | None:
         found = signature.date
@@ -508,7 +513,7 @@ class StoryClusterer:
         return MemberSignal(
             article_id=article_id,
             vector=np.asarray(vector, dtype=np.float16),
-            term_keys=keys.astype(np.int64),
+            term_keys=keys,
             term_weights=weights.astype(np.float16),
             published=published,
             language=language or None,
@@ -741,11 +746,7 @@ class StoryClusterer:
         into.split_from |= gone.split_from
         into.last_sequence = self._sequence
         for when in (gone.first_published, gone.last_published):
-            if when is not None:
-                if into.first_published is None or when < into.first_published:
-                    into.first_published = when
-                if into.last_published is None or when > into.last_published:
-                    into.last_published = when
+            _widen_span(into, when)
         for article_id in gone.article_ids:
             self._story_of[article_id] = into.id
         if self._index is not None:
@@ -923,18 +924,23 @@ def _add_signals(story: StoryState, member: MemberSignal) -> None:
     """Count a member's language, time, event date, figures and names into its story."""
     if member.language:
         story.languages[member.language] = story.languages.get(member.language, 0) + 1
-    published = member.published
-    if published is not None:
-        if story.first_published is None or published < story.first_published:
-            story.first_published = published
-        if story.last_published is None or published > story.last_published:
-            story.last_published = published
+    _widen_span(story, member.published)
     story.event = _hull(story.event, member.event)
     for figure in member.figures:
         _add_figure(story, figure.unit, figure.value)
     for name in member.names:
         story.names[name] = story.names.get(name, 0) + 1
     _trim_names(story)
+
+
+def _widen_span(story: StoryState, when: datetime | None) -> None:
+    """Widen the story's publication span to take in ``when`` (nothing for ``None``)."""
+    if when is None:
+        return
+    if story.first_published is None or when < story.first_published:
+        story.first_published = when
+    if story.last_published is None or when > story.last_published:
+        story.last_published = when
 
 
 def _add_figure(story: StoryState, unit: str, value: float) -> None:
@@ -959,10 +965,7 @@ def _hull(a: EventDays | None, b: EventDays | None) -> EventDays | None:
 
 def _dates_apart(a: EventDays | None, b: EventDays | None, window_days: float) -> str | None:
     """``"<a> vs <b>"`` where both event dates are known and further apart than the window."""
-    if a is None or b is None:
-        return None
-    gap = b[0] - a[1] if a[1] < b[0] else a[0] - b[1] if b[1] < a[0] else 0
-    if gap <= window_days:
+    if a is None or b is None or days_between(a, b) <= window_days:
         return None
     return f"{_day_text(a)} vs {_day_text(b)}"
 

@@ -106,11 +106,19 @@ class EventDate:
 
     def distance_days(self, other: EventDate) -> int:
         """Days between the two periods (0 where they overlap)."""
-        if self.last < other.first:
-            return (other.first - self.last).days
-        if other.last < self.first:
-            return (self.first - other.last).days
-        return 0
+        return days_between(
+            (self.first.toordinal(), self.last.toordinal()),
+            (other.first.toordinal(), other.last.toordinal()),
+        )
+
+
+def days_between(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days between two periods given as (first, last) day ordinals (0 where they overlap)."""
+    if a[1] < b[0]:
+        return b[0] - a[1]
+    if b[1] < a[0]:
+        return a[0] - b[1]
+    return 0
 
 
 def find_dates(text: str, reference: date | None = None) -> list[EventDate]:
@@ -232,4 +240,4 @@ def _year(year: int) -> tuple[date, date, Precision] | None:
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
-__all__ = ["EventDate", "Precision", "find_dates"]
+__all__ = ["EventDate", "Precision", "days_between", "find_dates"]
