@@ -13,7 +13,7 @@ from synopsis.compare.sources import needs_speaker
 from synopsis.config import DigestSettings, Settings
 from synopsis.pipeline.stages import digest_story
 from synopsis.records import Article, ClaimGroup, Sentence, Story
-from synopsis.summary import representative
+from synopsis.summary import is_fragment, representative
 from synopsis.text.quality import loaded_labels
 from synopsis.text.quality import wording_artefacts as artefacts
 
@@ -203,3 +203,13 @@ def test_the_shown_wording_is_the_neutral_one() -> None:
     centroid = np.array([1.0, 0.0], dtype=np.float32)  # closer to the loaded wording
     assert representative(claim, centroid, vectors, {"a": 0, "b": 1}).article_id == "b"
     assert loaded_labels(loaded.text) == 1 and loaded_labels(plain.text) == 0
+
+
+def test_fragments_are_headings_captions_and_lines_cut_off() -> None:
+    assert is_fragment("Talks in the capital")
+    assert is_fragment("“Once this fundamental problem is resolved…")
+    assert is_fragment("Once the problem is resolved...”")
+    assert not is_fragment("The talks ended on Friday.")
+    assert not is_fragment(
+        "The minister said the talks would go on for as long as it takes, and then…"
+    )

@@ -299,12 +299,10 @@ class DigestSettings:
 
     summary_words: int = 150
     redundancy_threshold: float = 0.8
-    max_facts: int = 20
 
     def __post_init__(self) -> None:
         _check_positive("digest.summary_words", self.summary_words)
         _check_fraction("digest.redundancy_threshold", self.redundancy_threshold)
-        _check_positive("digest.max_facts", self.max_facts)
 
 
 @dataclass(frozen=True, slots=True)

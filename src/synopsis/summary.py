@@ -74,7 +74,7 @@ def summarize(
             RankedLine(lines[c.id], position[c.id])
             for c in _select(ranked, centroids, lines, unbounded)
         ]
-    facts = _distinct(corroborated, lines)[: settings.max_facts]
+    facts = _distinct(corroborated, lines)
     return Summary(
         lines=[lines[c.id] for c in chosen],
         facts=[Fact.from_line(lines[c.id]) for c in facts],
@@ -129,9 +129,16 @@ _TERMINAL = (".", "!", "?", "…", '"', "'", "”", "’", ")")
 _MIN_HEADLINE_WORDS = 10
 
 
+_CUT_OFF = ("…", "...")
+
+
 def is_fragment(text: str) -> bool:
-    """A short line without closing punctuation: a subheading or a caption, not a claim."""
-    return not text.rstrip().endswith(_TERMINAL) and len(text.split()) < _MIN_HEADLINE_WORDS
+    """A short line without closing punctuation (a subheading or a caption), or one cut
+    off by an ellipsis ("“Once this problem is resolved…"): not a claim."""
+    end = text.rstrip().rstrip("\"'”’")
+    if len(text.split()) >= _MIN_HEADLINE_WORDS:
+        return False
+    return not text.rstrip().endswith(_TERMINAL) or end.endswith(_CUT_OFF)
 
 
 def _score(claim: ClaimGroup, position: float) -> float:

@@ -148,3 +148,36 @@ def test_a_claim_is_shown_by_a_sentence_that_states_it_whole() -> None:
     story = Story("s", ["a", "b", "c"], source_groups=[["a"], ["b"], ["c"]])
     summary = summarize(story, [claim, twin], ARTICLES, vectors())
     assert len(summary.facts) == 1 and len(summary.lines) == 1
+
+
+def test_a_denied_clause_conflicts_with_what_the_other_side_asserts() -> None:
+    texts = [s for texts in SENTENCES.values() for s in texts]
+    scorer = SupportScorer(texts, AlignSettings(), articles=3)
+    refrained = (
+        "Despite its close partnership with Kessin, Lumeria has refrained from selling "
+        "grain to the northern rebels in the border war"
+    )
+    helped = "It says Lumeria helped the northern rebels continue the border war."
+    assert anchors(refrained).denied >= {"lumeria", "rebel", "war"}
+    assert scorer.score(refrained, _unit(), helped, _unit()) == 0.0
+    assert scorer.containment(helped, refrained) == 0.0
+    # a denial in a clause the other side does not state, or inside a condition, is no conflict
+    talks = "Tal and Voss held five hours of talks in Lumeria, but no deal on grain was reached"
+    assert not anchors("Tal and Voss held five hours of talks in Lumeria").denied
+    assert "talk" not in anchors(talks).denied
+    assert scorer.containment("Tal and Voss held five hours of talks in Lumeria", talks) > 0.5
+    banned = "The grain exporter is banned if its owner does not sell it to Lumeria"
+    assert not anchors(banned).denied
+    # both sides denying is agreement
+    assert (
+        scorer.containment(
+            "Voss did not meet President Oren Tal in Lumeria", "Voss never met Oren Tal in Lumeria"
+        )
+        > 0.5
+    )
+
+
+def _unit() -> np.ndarray:
+    vector = np.zeros(4, np.float32)
+    vector[0] = 1.0
+    return vector

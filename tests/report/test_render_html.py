@@ -608,3 +608,50 @@ def test_the_second_looks_decisions_are_shown_in_every_rendering() -> None:
     plain = quake_report().to_dict()
     assert "Story decisions" not in render_markdown(plain)
     assert "Story decisions" not in text_of(render_html(plain))
+
+
+def test_facts_past_the_shown_ones_are_folded_away_not_dropped() -> None:
+    from synopsis.report.layout import SHOWN_FACTS
+
+    report = quake_report()
+    digest = report.digests[0]
+    template = digest.facts[0]
+    digest.facts = [
+        Fact(
+            text=f"Fact number {n} was reported.",
+            article=template.article,
+            sentence=template.sentence,
+            citations=template.citations,
+            evidence=template.evidence,
+            independent_support=2,
+        )
+        for n in range(SHOWN_FACTS + 3)
+    ]
+    data = report.to_dict()
+    assert len(data["stories"][0]["facts"]) == SHOWN_FACTS + 3  # the JSON lists them all
+    html = render_html(data)
+    folded = html.split('<details class="more-facts">')[1].split("</details>")[0]
+    assert f"Show all {SHOWN_FACTS + 3} facts (3 more" in folded
+    assert f"Fact number {SHOWN_FACTS + 2} was reported." in folded
+    assert "Fact number 0 was reported." not in folded
+    assert "Fact number 0 was reported." in html
+    web = _web_story_page(data)
+    folded = web.split('<details class="more-facts">')[1].split("</details>")[0]
+    assert f"Fact number {SHOWN_FACTS + 2} was reported." in folded
+    assert "Fact number 0 was reported." in web.split('<details class="more-facts">')[0]
+    markdown = report.to_markdown()
+    assert f"Fact number {SHOWN_FACTS - 1} was reported." in markdown
+    assert f"Fact number {SHOWN_FACTS} was reported." not in markdown
+    assert "3 more facts, less supported" in markdown
+
+
+def _web_story_page(data: dict[str, Any]) -> str:
+    """The web's story page for the report's first story (it shares the report's story view)."""
+    import json
+
+    from synopsis.web.service import StoryData
+    from synopsis.web.templating import render
+    from synopsis.web.views import story_page
+
+    story_data = StoryData("s1", "v1", data, json.dumps(data).encode(), [], {})
+    return render("story.html.j2", page=story_page(story_data), story_id=story_data.id)

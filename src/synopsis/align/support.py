@@ -10,14 +10,14 @@ detail or inside a sentence about something else. Here:
   apart from its reporting frame, clauses at ";", dashes and clause-opening
   conjunctions ("…, but", "…, which", "as he …");
 - :func:`anchors` reads what a unit is about: its content words (stemmed,
-  possessives and reporting verbs left out), numbers and negations;
+  possessives and reporting verbs left out), numbers and denied clauses;
 - :class:`SupportScorer` decides whether a sentence states a unit: either
   the two are the same claim for the "same claim" scorer
   (:class:`~.scorer.ClaimScorer`, unit against unit), or the unit's anchors,
   weighed by their rarity in the story, are contained in the other sentence
   (partial overlap: the smaller claim inside the bigger sentence), with at
   least ``min_shared`` distinctive anchors in common, no disagreeing number
-  and no negation on one side only;
+  and nothing one side denies that the other asserts;
 - :func:`extend_claims` makes alignment many to many: each claim group takes,
   from every article not yet in it, the sentence that best supports one of
   its sentences' units (one sentence per article and group; a sentence may
@@ -97,9 +97,17 @@ _IRREGULAR = {
 }
 _SUFFIXES = ("ship", "ing", "ed", "es", "s", "ly")
 _NEGATION = frozenset({"not", "no", "never", "nor", "none", "neither", "nobody"})
+_DENIAL = re.compile(r"^(?:refrain|refus|den(?:y|ie)|fail)\w*$")
+"""Verbs that deny what their clause says ("China has refrained from supplying weapons")."""
+_NEGATION_CLAUSE = re.compile(
+    r"[,;:()]|\s[—–-]\s|\s(?=(?:but|while|whereas|although|though|if|unless|until|whether)\b)",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(r"^\s*(?:if|unless|until|whether)\b", re.IGNORECASE)
+"""A negation inside a condition ("banned if its owner does not sell it") denies nothing."""
+_NEGATION_OVERLAP = 2
+"""Words a denied clause must share with the other side's asserted words to conflict."""
 _NUMBER_WORDS = COUNT_WORDS
-_NEGATION_SPAN = 1.5
-"""A negation on one side only conflicts unless that side has this many times the other's words."""
 _SMALL_NUMBER = 3.0
 _NUMBER_TOLERANCE = 0.15  # "about 5.5 hours" and "five hours" state one figure
 _NAME_SIMILARITY = 80.0  # "Antony"/"Anthony", "Blingen"/"Blinken"
@@ -154,21 +162,40 @@ def _content(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Anchors:
-    """What a claim is about: content words (stemmed), numbers and the count of negations."""
+    """What a claim is about: content words (stemmed), numbers, and the words of its
+    clauses that deny what they say (``denied``: a clause with "not", "never",
+    "refrained from"…, outside a condition)."""
 
     words: frozenset[str]
     numbers: frozenset[float]
-    negations: int
+    denied: frozenset[str] = frozenset()
+
+    @property
+    def asserted(self) -> frozenset[str]:
+        """The words said without a denial."""
+        return self.words - self.denied
 
 
 @lru_cache(maxsize=65536)
 def anchors(text: str) -> Anchors:
     """The anchors of ``text`` (cached: units and sentences repeat across calls)."""
-    stop = english_stop_words()
     words: set[str] = set()
     numbers: set[float] = set()
-    negations = 0
-    for token in _tokens(text):
+    denied: set[str] = set()
+    for clause in _NEGATION_CLAUSE.split(text):
+        clause_words, negated = _clause_anchors(clause, numbers)
+        words |= clause_words
+        if negated and not _CONDITIONAL.match(clause):
+            denied |= clause_words
+    return Anchors(frozenset(words), frozenset(numbers), frozenset(denied))
+
+
+def _clause_anchors(clause: str, numbers: set[float]) -> tuple[set[str], bool]:
+    """The content words of one clause (its numbers go to ``numbers``) and whether it denies."""
+    stop = english_stop_words()
+    words: set[str] = set()
+    negated = False
+    for token in _tokens(clause):
         lower = token.casefold()
         if _NUMBER.fullmatch(token):
             head, _, tail = lower.replace(",", "").partition(".")
@@ -178,12 +205,12 @@ def anchors(text: str) -> Anchors:
         if lower in _NUMBER_WORDS:
             numbers.add(_NUMBER_WORDS[lower])
             continue
-        if lower in _NEGATION or lower.endswith("n't"):
-            negations += 1
+        if lower in _NEGATION or lower.endswith("n't") or _DENIAL.match(lower):
+            negated = True
         if lower in stop or lower in _REPORTING or (len(lower) < 3 and not token[0].isupper()):
             continue
         words.add(_stem(lower))
-    return Anchors(frozenset(words), frozenset(numbers), negations)
+    return words, negated
 
 
 def _tokens(text: str) -> list[str]:
@@ -218,19 +245,22 @@ def _numbers_agree(a: frozenset[float], b: frozenset[float]) -> bool:
 
 
 def _conflict(first: Anchors, second: Anchors) -> bool:
-    """Numbers that disagree, or a negation on one side only.
+    """Numbers that disagree, or what one side denies the other asserts.
 
-    The negated side conflicts unless it says much more than the other (the
-    negation is then taken to be in a part the other does not state:
-    "TikTok is banned if its owner does not sell it" still supports "the
-    law forces the owner to sell TikTok").
+    A denial conflicts when the denied clause shares at least
+    ``_NEGATION_OVERLAP`` words with what the other side says without one:
+    "China has refrained from supplying weapons for Russia's war" against
+    "China helped Moscow continue its war against Ukraine". A denial in a
+    clause the other side does not state ("…, but no agreement was reached")
+    or inside a condition ("TikTok is banned if its owner does not sell it")
+    is no conflict.
     """
     if first.numbers and second.numbers and not _numbers_agree(first.numbers, second.numbers):
         return True
-    if (first.negations % 2) == (second.negations % 2):
-        return False
-    negated, other = (first, second) if first.negations % 2 else (second, first)
-    return len(negated.words) <= _NEGATION_SPAN * len(other.words)
+    return (
+        len(first.denied & second.asserted) >= _NEGATION_OVERLAP
+        or len(second.denied & first.asserted) >= _NEGATION_OVERLAP
+    )
 
 
 class SupportScorer:
@@ -265,8 +295,8 @@ class SupportScorer:
         """How much of ``unit``'s anchor weight ``sentence`` holds (0 on a conflict).
 
         A conflict is a number of the unit that no number of the sentence
-        agrees with (both stating numbers), or a negation on one side only
-        (unless that side says much more than the other).
+        agrees with (both stating numbers), or a clause of one that denies
+        what the other asserts (see :func:`_conflict`).
         Too few distinctive shared anchors also give 0.
         """
         u, s = anchors(unit), anchors(sentence)

@@ -252,9 +252,7 @@ def evaluate_stories(
     # HDBSCAN's noise points (-1) are stories of their own.
     named = [int(n) if n >= 0 else -(i + 1) for i, n in enumerate(labels.tolist())]
     scores.append(score_method("hdbscan", gold, named, clock() - start, False))
-    return StoryEvaluation(
-        str(path), len(placed), count, scores, len(result.failures), second_look
-    )
+    return StoryEvaluation(str(path), len(placed), count, scores, len(result.failures), second_look)
 
 
 __all__ = [

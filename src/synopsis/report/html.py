@@ -20,6 +20,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .layout import SHOWN_FACTS
+
 TEMPLATE = "report.html.j2"
 
 KIND_COLOURS: Mapping[str, str] = {
@@ -212,6 +214,8 @@ class StoryView:
     decisions: list[str]
     summary: list[LineView]
     facts: list[FactView]
+    """The first facts (``SHOWN_FACTS``); ``more_facts`` are the rest, folded away."""
+    more_facts: list[FactView]
     articles: list[ArticleView]
     graph: GraphView
     extras: list[ExtraSection]
@@ -566,6 +570,15 @@ def story_view(
         if lang
     ]
     story_id = str(story.get("id", index))
+    facts = [
+        FactView(
+            text=str(fact.get("text", "")),
+            refs=numbering.refs(fact.get("citations", [])),
+            independent_support=int(fact.get("independent_support", 0)),
+            speaker=_optional_text(fact.get("speaker")),
+        )
+        for fact in story.get("facts", [])
+    ]
     return StoryView(
         id=story_id,
         index=index,
@@ -582,15 +595,8 @@ def story_view(
             _line_view(line, f"s{index}-l{n}", numbering, articles)
             for n, line in enumerate(story.get("summary", []), start=1)
         ],
-        facts=[
-            FactView(
-                text=str(fact.get("text", "")),
-                refs=numbering.refs(fact.get("citations", [])),
-                independent_support=int(fact.get("independent_support", 0)),
-                speaker=_optional_text(fact.get("speaker")),
-            )
-            for fact in story.get("facts", [])
-        ],
+        facts=facts[:SHOWN_FACTS],
+        more_facts=facts[SHOWN_FACTS:],
         articles=_story_articles(story, articles, story_copies, numbering),
         graph=copy_graph(index, ids, story_copies, numbering),
         extras=_extras(story, numbering),

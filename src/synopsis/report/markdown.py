@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .layout import SHOWN_FACTS
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
@@ -92,11 +94,20 @@ def _story(
     lines.append("")
     if story["facts"]:
         lines.extend(["### Facts", "", "| fact | sources | independent |", "|---|---|---|"])
-        for fact in story["facts"]:
+        for fact in story["facts"][:SHOWN_FACTS]:
             cites = " ".join(f"[{marker[a]}]" for a in fact["citations"])
             text = escape(fact["text"]) + _speaker(fact)
             lines.append(f"| {text} | {cites} | {fact['independent_support']} |")
         lines.append("")
+        if len(story["facts"]) > SHOWN_FACTS:
+            more = len(story["facts"]) - SHOWN_FACTS
+            lines.extend(
+                [
+                    f"*{_plural(more, 'more fact')}, less supported: all are in the JSON "
+                    "and HTML reports.*",
+                    "",
+                ]
+            )
     lines.extend(_comparison(story, marker))
     lines.extend(["### Sources", ""])
     group_of = {a: n for n, group in enumerate(story["source_groups"], start=1) for a in group}
