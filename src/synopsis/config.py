@@ -109,6 +109,10 @@ class CopySettings:
     candidate_similarity: float = 0.5
     candidate_shingle_threshold: float = 0.3
     candidate_word_threshold: float = 0.4
+    # Stored articles sharing a band key that one new article is verified against, the
+    # closest by sketch first: enough to join the copy group it belongs to, and bounded
+    # as the store (and a much-copied story's group) grows.
+    candidate_limit: int = 24
 
     def __post_init__(self) -> None:
         _check_positive("copies.shingle_words", self.shingle_words)
@@ -129,6 +133,7 @@ class CopySettings:
             _check_fraction(f"copies.{name}", getattr(self, name))
         _check_positive("copies.rewrite_min_sentences", self.rewrite_min_sentences)
         _check_positive("copies.candidate_neighbours", self.candidate_neighbours)
+        _check_positive("copies.candidate_limit", self.candidate_limit)
 
 
 @dataclass(frozen=True, slots=True)

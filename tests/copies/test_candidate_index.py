@@ -91,6 +91,31 @@ def test_a_reprint_a_cut_copy_and_a_spin_are_candidates_and_unrelated_reports_ar
     assert "original" not in index.lookup([fresh], {}).banded
 
 
+def test_a_new_copy_of_a_much_copied_report_is_verified_against_its_closest_copies_only(
+    store: Store,
+) -> None:
+    rng = random.Random(11)
+    original = report(rng, 300)
+    paragraphs = original.split("\n\n")
+    reprints = [make(f"reprint{n}", original) for n in range(4)]
+    cuts = [  # each a little shorter: further from the original than a reprint
+        make(f"cut{n}", "\n\n".join(paragraphs[: len(paragraphs) - 1 - n])) for n in range(6)
+    ]
+    spins = [make(f"spin{n}", spin(original)) for n in range(3)]
+    everything = [*reprints, *cuts, *spins]
+    settings = CopySettings(candidate_limit=5)
+    index = CandidateIndex(store, settings, "test-model")
+    stored(store, index, everything, vectors_of(everything))
+    found = index.lookup([make("new", original)], {})
+    assert len(found.banded) == 5
+    assert set(found.banded) >= {r.id for r in reprints}  # the closest, verified first
+    assert not set(found.banded) & {s.id for s in spins}
+    unlimited = CandidateIndex(store, CopySettings(candidate_limit=100), "test-model")
+    assert set(unlimited.lookup([make("new", original)], {}).banded) >= {
+        a.id for a in [*reprints, *cuts]
+    }
+
+
 def test_the_nearest_stored_vectors_are_candidates_beyond_any_shared_word(store: Store) -> None:
     stored_articles = [make(f"s{n}", f"Sentence number {n} here.") for n in range(6)]
     dim = 4

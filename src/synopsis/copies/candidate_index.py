@@ -10,8 +10,13 @@ ingest looks up its new articles and never re-reads the store:
   :class:`~.near_duplicate.NearDuplicateIndex` buckets by), and the candidate
   indexes on word shingles and on content words at their low thresholds.
   Two articles share a key exactly where an in-memory LSH over both would put
-  them in one bucket, so the links found are those a comparison with the
-  whole store would find;
+  them in one bucket. The stored articles that share a key with a new one
+  are ranked by their sketches (16-bit MinHash signatures and set sizes, also
+  in the store) and the ``candidate_limit`` closest are verified: a new copy
+  of a story copied a hundred times is linked to the closest members of that
+  copy group (which it then joins), not to every one, so its cost does not
+  grow with the group. Below the limit the links found are those a comparison
+  with the whole store would find;
 * **search vectors** (the normalised mean of an article's sentence
   vectors) for translations, which share no words: kept in the store
   (``candidate_vectors``, in the order added) and searched in a local usearch
@@ -173,30 +178,37 @@ class CandidateIndex:
             for a, sketch in zip(articles, sketches, strict=True)
         }
 
-    def _close_enough(self, a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> bool:
-        """Whether two sketches may be of copies: the estimates a verification needs, halved.
+    def _closeness(self, a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:
+        """How close two sketches are, as a share of what a verification needs (0: too far).
 
         A band match at a low threshold is often two articles that share a
         word here and there; they grow with the store, so they are dropped
         here, before the stored article is read, unless their estimated
         shingle or word overlap reaches half the candidate thresholds or the
-        smaller is estimated three quarters inside the other.
+        smaller is estimated three quarters inside the other. What is kept
+        is ranked by the best of those estimates over its threshold, so the
+        closest copies are verified first.
         """
         settings = self.settings
         perm = settings.num_perm
+        best = 0.0
         shingles_a, shingles_b = int(a[2 * perm]), int(b[2 * perm])
         if shingles_a and shingles_b:
             jaccard = float(np.mean(a[:perm] == b[:perm]))
-            if jaccard >= settings.candidate_shingle_threshold / 2:
-                return True
             inside = estimated_containment(jaccard, shingles_a, shingles_b)
-            if inside >= settings.near_duplicate_containment * 0.75:
-                return True
+            best = max(
+                jaccard / settings.candidate_shingle_threshold,
+                inside / settings.near_duplicate_containment,
+            )
+            if jaccard < settings.candidate_shingle_threshold / 2 and inside < (
+                settings.near_duplicate_containment * 0.75
+            ):
+                best = 0.0
         if int(a[2 * perm + 1]) and int(b[2 * perm + 1]):
             words = float(np.mean(a[perm : 2 * perm] == b[perm : 2 * perm]))
             if words >= settings.candidate_word_threshold / 2:
-                return True
-        return False
+                best = max(best, words / settings.candidate_word_threshold)
+        return best
 
     def _sketch_model(self) -> str:
         digest = hashlib.blake2b(self.keys_fingerprint().encode(), digest_size=6).hexdigest()
@@ -243,12 +255,16 @@ class CandidateIndex:
         banded: dict[str, None] = {}
         for article in articles:
             mine = indexed[article.id].sketch
-            for other in matches.get(article.id, []):
-                if other in own or other in banded:
+            close: list[tuple[float, int, str]] = []
+            for rank, other in enumerate(dict.fromkeys(matches.get(article.id, []))):
+                if other in own:
                     continue
                 theirs = sketches.get(_SKETCH + other)
-                if theirs is None or self._close_enough(mine, theirs):
-                    banded[other] = None
+                closeness = 1.0 if theirs is None else self._closeness(mine, theirs)
+                if closeness > 0.0:
+                    close.append((-closeness, rank, other))
+            close.sort()
+            banded.update(dict.fromkeys(o for _, _, o in close[: self.settings.candidate_limit]))
         neighbours: dict[str, list[str]] = {}
         vectors = self.search_vectors(articles, sentence_vectors)
         if vectors:
