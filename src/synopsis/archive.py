@@ -37,7 +37,9 @@ from .embed import CachedEmbedder, Embedder, MemoryVectorCache, VectorCache, loa
 from .errors import StoreError
 from .pipeline import InputItem, Pipeline, Prepared, Progress
 from .pipeline.stages import digest_story
-from .readers import read_inputs
+from .fetch import Fetcher
+from .readers import ReadResult, read_inputs
+from .readers.web import WebReader
 from .records import Article, CopyLink, Failure, Skip, StoryListing
 from .report import Report
 from .store import Store, StoryRow, open_store
@@ -98,11 +100,16 @@ class Archive(Closeable):
     """The pipeline bound to a store. Use ``Archive.open(path)`` as a context manager."""
 
     def __init__(
-        self, store: Store, settings: Settings | None = None, embedder: Embedder | None = None
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        fetcher: Fetcher | None = None,
     ) -> None:
         self.store = store
         self.settings = settings or Settings()
         self._base_embedder = embedder
+        self._fetcher = fetcher
         self._pipeline: Pipeline | None = None
         self._candidate_index: CandidateIndex | None = None
         self._story_index_to_save: tuple[StoryIndex, datetime | None, str] | None = None
@@ -117,15 +124,18 @@ class Archive(Closeable):
         create: bool = True,
         read_only: bool = False,
         embedder: Embedder | None = None,
+        fetcher: Fetcher | None = None,
     ) -> Archive:
         """The archive over the store at ``path``: a file path or a store URL.
 
         See :func:`~synopsis.store.open_store`; ``create=False`` refuses a
         store that does not exist yet; ``read_only=True`` (or a store this
         process cannot write) opens it for reading: stories and reports work,
-        ``ingest`` raises :class:`StoreError`.
+        ``ingest`` raises :class:`StoreError`. ``fetcher`` reads URL inputs
+        (default: one built from ``settings.fetch`` when first needed).
         """
-        return cls(open_store(path, create=create, read_only=read_only), settings, embedder)
+        store = open_store(path, create=create, read_only=read_only)
+        return cls(store, settings, embedder, fetcher)
 
     def close(self) -> None:
         self.store.close()
@@ -146,6 +156,20 @@ class Archive(Closeable):
                 pipeline.use_embedder(CachedEmbedder(base, cache))
                 self._pipeline = pipeline
             return self._pipeline
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """What fetches URL inputs and feeds (built from ``settings.fetch`` on first use)."""
+        with self._building:
+            if self._fetcher is None:
+                self._fetcher = Fetcher(self.settings.fetch)
+            return self._fetcher
+
+    def web_reader(self) -> WebReader:
+        """Reads URLs for this store: what a stored article was read from is not fetched again."""
+        return WebReader(
+            self.fetcher, known=self.store.known_urls, workers=self.settings.follow.page_workers
+        )
 
     def ingest(self, items: Iterable[InputItem], progress: Progress | None = None) -> IngestResult:
         """Store new articles, link their copies and assign them to stories, as one unit.
@@ -171,8 +195,17 @@ class Archive(Closeable):
         thread); :meth:`finish_ingest` stores them.
         """
         self._require_writable()
+        read = read_inputs(items, self.settings.read, web=self.web_reader())
+        return self.prepare_read(read, progress)
+
+    def ingest_read(self, read: ReadResult, progress: Progress | None = None) -> IngestResult:
+        """Store what has been read already (see :func:`synopsis.readers.collect_outcomes`)."""
+        return self.finish_ingest([self.prepare_read(read, progress)], progress)[0]
+
+    def prepare_read(self, read: ReadResult, progress: Progress | None = None) -> PreparedIngest:
+        """:meth:`prepare_ingest` of what has been read already."""
+        self._require_writable()
         result = IngestResult()
-        read = read_inputs(items, self.settings.read)
         result.failures.extend(read.failures)
         result.skipped.extend(read.skipped)
         fresh: list[Article] = []

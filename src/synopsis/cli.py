@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from importlib import import_module
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -34,8 +35,12 @@ from .errors import SynopsisError
 from .pipeline import Pipeline
 from .pipeline import Progress as ProgressCallback
 from .readers import describe as describe_formats
+from .readers import is_url
 from .report import Report
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .follow import PollRun
 
 app = typer.Typer(
     name="synopsis",
@@ -339,8 +344,12 @@ def _settings(
 
 
 PathsArgument = Annotated[
-    list[Path],
-    typer.Argument(help=f"Files or folders of articles ({describe_formats()})."),
+    list[str],
+    typer.Argument(
+        help=f"Files or folders of articles ({describe_formats()}), or http(s) URLs of "
+        "article pages or RSS/Atom feeds (each entry's page is fetched).",
+        metavar="PATH|URL...",
+    ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[
@@ -403,7 +412,7 @@ def digest(
         check_output(output, "--output")
     pipeline = Pipeline(_settings(summary_words, workers, executor, scheduler))
     with progress_bars(console, enabled=not quiet) as progress:
-        report = pipeline.run([str(p) for p in paths], progress)
+        report = pipeline.run(paths, progress)
     _emit(render(report, fmt), output, console)
     raise typer.Exit(_report_failures(report, console))
 
@@ -460,7 +469,7 @@ def ingest(
         Archive.open(db, settings) as archive,
         progress_bars(console, not quiet) as progress,
     ):
-        result = archive.ingest([str(p) for p in paths], progress)
+        result = archive.ingest(paths, progress)
     console.print(
         f"{len(result.added)} added, {len(result.unchanged)} unchanged, "
         f"{len(result.failures)} failed, {len(result.skipped)} skipped; "
@@ -472,6 +481,149 @@ def ingest(
     for skip in result.skipped:
         console.print(f"[yellow]skipped[/yellow] {skip.input}: {skip.reason}", highlight=False)
     raise typer.Exit(EXIT_FAILURES if result.failures else EXIT_OK)
+
+
+@app.command()
+def follow(
+    feeds: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Feed URLs, or files listing them (one a line, # comments); "
+            "none: the feeds the store follows.",
+            metavar="[FEEDS.txt|URL]...",
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    every: Annotated[
+        str | None,
+        typer.Option("--every", help="How often each feed is polled: 90s, 15m, 1h … (default 15m)."),
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll the feeds once and exit.")] = False,
+) -> None:
+    """Follow feeds: poll them, fetch only what is new, keep the store's stories current.
+
+    Feeds and their state (validators, last and next poll, errors) live in
+    the store, so a restart resumes where the last run stopped. Ctrl-C stops
+    between requests; nothing stored is lost and nothing stored is fetched again.
+    """
+    import threading
+    from dataclasses import replace
+
+    from .archive import Archive
+    from .follow import Follower, parse_interval, read_feed_list
+
+    console = _stderr()
+    settings = _settings(None)
+    if every is not None:
+        try:
+            settings = replace(settings, follow=replace(settings.follow, every=parse_interval(every)))
+        except (ValueError, SynopsisError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--every") from exc
+    urls: list[str] = []
+    with usage_errors(console):
+        for item in feeds or []:
+            urls.extend([item] if is_url(item) else read_feed_list(item))
+    stop = threading.Event()
+    with Archive.open(db, settings) as archive:
+        follower = Follower(archive)
+        for url in follower.follow(urls):
+            console.print(f"following {printable(url)}", highlight=False)
+        if not archive.store.feeds():
+            console.print("[red]no feeds to follow[/red]: give feed URLs or a file listing them")
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            follower.run(once=once, stop=stop, on_poll=lambda run: _print_poll(run, console))
+        except KeyboardInterrupt:
+            stop.set()
+            console.print("stopped; the next run resumes from the store", highlight=False)
+
+
+def _print_poll(run: PollRun, console: Console) -> None:
+    when = run.started.strftime("%Y-%m-%d %H:%M:%S")
+    if not run.feeds:
+        console.print(f"{when}: no feed due", highlight=False)
+        return
+    unchanged = sum(f.status == "not modified" for f in run.feeds)
+    failed = [f for f in run.feeds if f.status == "failed"]
+    console.print(
+        f"{when}: {len(run.feeds)} feeds polled ({unchanged} not modified, {len(failed)} failed); "
+        f"{run.new} new articles, {run.stories} stories updated",
+        highlight=False,
+    )
+    for feed in run.feeds:
+        if feed.new or feed.page_failures:
+            console.print(
+                f"  {printable(feed.url)}: {feed.new} new"
+                + (f", {feed.page_failures} pages not fetched" if feed.page_failures else ""),
+                highlight=False,
+            )
+    for feed in failed:
+        console.print(
+            f"  [red]failed[/red] {printable(feed.url)}: {printable(feed.error or '')}",
+            highlight=False,
+        )
+    for failure in run.ingest.failures:
+        console.print(
+            f"  [red]failed[/red] {printable(failure.input)}: {printable(failure.reason)}",
+            highlight=False,
+        )
+
+
+@app.command("feeds")
+def feeds_command(
+    db: DbOption = DEFAULT_DB,
+    fmt: FormatOption = Format.md,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Stop following this feed URL.")
+    ] = None,
+) -> None:
+    """List the followed feeds with their health: last poll, new articles, errors."""
+    import json
+
+    from .archive import Archive
+    from .follow.health import feed_health
+
+    console = _stderr()
+    with Archive.open(db, _settings(None), create=False) as archive:
+        for url in remove or []:
+            if archive.store.remove_feed(url):
+                console.print(f"no longer following {printable(url)}", highlight=False)
+            else:
+                console.print(f"[yellow]not followed[/yellow]: {printable(url)}", highlight=False)
+        health = feed_health(archive.store)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps([h.to_dict() for h in health], indent=2) + "\n")
+        return
+    table = Table("feed", "last poll", "status", "new", "articles", "errors", "next poll")
+    for item in health:
+        feed = item.feed
+        table.add_row(
+            printable(feed.url),
+            _when(feed.last_polled),
+            printable(feed.last_status or "never polled")
+            + (f": {printable(feed.last_error)}" if feed.last_error else ""),
+            str(feed.last_new),
+            str(feed.articles),
+            str(feed.errors),
+            _when(feed.next_poll),
+        )
+    Console().print(table)
+    failures = [f for item in health for f in item.failures]
+    if failures:
+        pages = Table("page", "feed", "tried", "last try", "reason", title="Pages not fetched")
+        for failure in failures:
+            pages.add_row(
+                printable(failure.url),
+                printable(failure.feed or ""),
+                str(failure.attempts),
+                _when(failure.at),
+                printable(failure.reason),
+            )
+        Console().print(pages)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
 @app.command()

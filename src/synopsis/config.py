@@ -469,6 +469,33 @@ class WebSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowSettings:
+    """Following feeds (``synopsis follow``): how often, how many at once, how patiently.
+
+    A feed is polled every ``every`` seconds; one whose polls fail waits
+    twice as long after each failure in a row, at most ``max_backoff``
+    seconds. ``feed_workers`` feeds and ``page_workers`` entry pages are
+    fetched at once (the fetcher's per-host limits still apply); new articles
+    are ingested ``batch`` at a time; a page that failed ``max_attempts``
+    times is not asked for again.
+    """
+
+    every: float = 900.0
+    max_backoff: float = 86_400.0
+    feed_workers: int = 4
+    page_workers: int = 8
+    batch: int = 200
+    max_attempts: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("every", "max_backoff"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"follow.{name}", "must be a positive number of seconds")
+        for name in ("feed_workers", "page_workers", "batch", "max_attempts"):
+            _check_positive(f"follow.{name}", getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of synopsis. Build with keyword arguments or ``from_mapping``."""
 
@@ -483,6 +510,7 @@ class Settings:
     compare: CompareSettings = field(default_factory=CompareSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    follow: FollowSettings = field(default_factory=FollowSettings)
 
     def with_workers(self, workers: int | None) -> Settings:
         """These settings with ``workers`` preparing processes (``None`` keeps them)."""

@@ -85,7 +85,7 @@ class SchemaError(StoreError):
 
 
 class NotFoundError(StoreError, KeyError):
-    """No story or article has the requested id."""
+    """No story, article or followed feed has the requested id (a feed's is its URL)."""
 
     def __init__(self, kind: str, key: str) -> None:
         super().__init__(f"no {kind} with id {key!r}")

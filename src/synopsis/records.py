@@ -451,6 +451,49 @@ class Skip:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A followed RSS/Atom feed and how its polls went (kept in the store, so a restart resumes).
+
+    ``etag`` and ``last_modified`` are the validators of the last poll whose
+    entries were all handled (a poll cut short keeps the previous ones, so
+    its entries are offered again); ``errors`` counts the polls that failed
+    in a row, ``last_error`` says why the last one failed; ``articles`` counts
+    what the feed brought in over all polls and ``last_new`` what its last
+    poll brought.
+    """
+
+    url: str
+    added: datetime
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    next_poll: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    errors: int = 0
+    polls: int = 0
+    articles: int = 0
+    last_new: int = 0
+
+    @property
+    def healthy(self) -> bool:
+        """True unless its last poll failed."""
+        return self.errors == 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFailure:
+    """A URL that could not be fetched, when, why, and how often it was tried."""
+
+    url: str
+    reason: str
+    at: datetime
+    feed: str | None = None
+    attempts: int = 1
+
+
 def derived_article_id(text: str, url: str | None = None) -> str:
     """A stable id for an input that has none: from its body (and URL, if any)."""
     key = normalise_for_hash(text) + "\0" + (url or "")

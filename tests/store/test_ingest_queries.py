@@ -217,4 +217,4 @@ def test_metadata_round_trips_and_the_store_keeps_its_own_keys(store: Store) -> 
     for reserved in ("schema_version", "candidate_vectors.last_position", ""):
         with pytest.raises(StoreError, match="store's own"):
             store.set_meta(reserved, "1")
-    assert store.get_meta("schema_version") == "4"
+    assert store.get_meta("schema_version") == "5"

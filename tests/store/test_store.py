@@ -273,7 +273,7 @@ def test_foreign_keys_are_enforced(db: Path) -> None:
 
 def test_schema_version_is_stored(backend: Backend) -> None:
     with backend.open() as store:
-        assert store.schema_version == SCHEMA_VERSION == 4
+        assert store.schema_version == SCHEMA_VERSION == 5
     assert MIGRATIONS[-1][0] == SCHEMA_VERSION
     row = backend.execute("SELECT value FROM meta WHERE key = 'schema_version'")[0]
     assert int(row[0]) == SCHEMA_VERSION

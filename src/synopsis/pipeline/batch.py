@@ -24,7 +24,9 @@ from ..compare import make_comparison
 from ..config import Settings
 from ..copies import find_copies
 from ..embed import CachedEmbedder, Embedder, embedder_recipe, load_embedder
+from ..fetch import Fetcher
 from ..readers import read_inputs
+from ..readers.web import WebReader
 from ..records import Article, Digest, Failure, Story
 from ..report import Report
 from ..stories import cluster_stories
@@ -73,16 +75,24 @@ class Pipeline:
         embedder: Embedder | None = None,
         *,
         executor: Executor | None = None,
+        fetcher: Fetcher | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._embedder = CachedEmbedder(embedder) if embedder is not None else None
         self._executor = executor
+        self._fetcher = fetcher
 
     @property
     def embedder(self) -> CachedEmbedder:
         if self._embedder is None:
             self._embedder = CachedEmbedder(load_embedder(self.settings.embed))
         return self._embedder
+
+    def web_reader(self) -> WebReader:
+        """Reads URL inputs (the fetcher is built from ``settings.fetch`` unless one was given)."""
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self.settings.fetch)
+        return WebReader(self._fetcher, workers=self.settings.follow.page_workers)
 
     def use_embedder(self, embedder: CachedEmbedder) -> None:
         """Encode with ``embedder`` (already cached, e.g. by a store) from now on."""
@@ -91,7 +101,9 @@ class Pipeline:
     def run(self, items: Iterable[InputItem], progress: Progress | None = None) -> Report:
         """Read ``items`` and produce the full report."""
         progress = progress or _no_progress
-        read = read_inputs(items, self.settings.read, on_progress=_reading_progress(progress))
+        read = read_inputs(
+            items, self.settings.read, on_progress=_reading_progress(progress), web=self.web_reader()
+        )
         inputs = len(read.articles) + len(read.failures) + len(read.skipped)
         progress("read", inputs, inputs)
         prepared = self.prepare(read.articles, progress)

@@ -19,11 +19,13 @@ every place that lists them reads it. One module per format:
 * :mod:`.structured`  ``.jsonl``, ``.json``, ``.csv`` and dict items
 * :mod:`.feed`        ``.xml``, ``.rss``, ``.atom`` (feedparser, imported lazily)
 * :mod:`.warc`        ``.warc`` and ``.warc.gz`` (warcio, imported lazily)
+* :mod:`.web`         ``http(s)://`` URLs: a page, or a feed and its entries' pages
+  (:class:`~.web.WebReader`, through :class:`synopsis.fetch.Fetcher`)
 """
 
 from __future__ import annotations
 
-from .core import ReadResult, read_inputs
+from .core import ReadResult, collect_outcomes, is_url, read_inputs
 from .fields import parse_published
 from .files import SUPPORTED_EXTENSIONS, iter_input_files
 from .formats import FORMATS, Format, describe, format_for, suffixes
@@ -33,6 +35,8 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "Format",
     "ReadResult",
+    "collect_outcomes",
+    "is_url",
     "describe",
     "format_for",
     "iter_input_files",

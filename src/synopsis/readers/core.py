@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import ReadSettings
 from ..records import Article, Failure, Skip, content_hash, derived_article_id
@@ -27,6 +27,9 @@ from .files import (
 )
 from .formats import BINARY_SUFFIXES, READERS
 from .warc import read_warc_file
+
+if TYPE_CHECKING:  # the web reader imports the fetcher, needed only for URL inputs
+    from .web import WebReader
 
 _BINARY_FORMATS = BINARY_SUFFIXES
 """Formats whose files are not text, so the binary check does not apply."""
@@ -47,18 +50,20 @@ def read_inputs(
     items: Iterable[str | os.PathLike[str] | Mapping[str, Any]],
     settings: ReadSettings | None = None,
     on_progress: Callable[[str], None] | None = None,
+    web: WebReader | None = None,
 ) -> ReadResult:
-    """Read paths (files or folders) and dict items into articles.
+    """Read paths (files or folders), URLs and dict items into articles.
 
     A dict item follows the record field rules and is named ``"<item N>"``, N
-    its position in ``items`` (from 0). ``on_progress`` is called with the name
-    of each file and dict item once it has been read. Bad input content never
-    raises: it becomes a failure. A non-path, non-mapping item is a
-    ``TypeError``.
+    its position in ``items`` (from 0). An ``http(s)://`` string is fetched by
+    ``web`` (a page, or a feed and its entries' pages; without ``web`` it
+    fails saying so). ``on_progress`` is called with the name of each file,
+    URL and dict item once it has been read. Bad input content never raises:
+    it becomes a failure. A non-path, non-mapping item is a ``TypeError``.
     """
     collector = _Collector(settings or ReadSettings())
     for position, item in enumerate(items):
-        for name, outcomes in _read_item(item, position, collector.settings):
+        for name, outcomes in _read_item(item, position, collector.settings, web):
             for outcome in outcomes:
                 collector.add(outcome)
             if on_progress is not None:
@@ -66,13 +71,37 @@ def read_inputs(
     return collector.result
 
 
+def is_url(item: object) -> bool:
+    """Whether an input is a web address (``http://`` or ``https://``) rather than a path."""
+    return isinstance(item, str) and item.strip().lower().startswith(("http://", "https://"))
+
+
+def collect_outcomes(
+    outcomes: Iterable[Outcome], settings: ReadSettings | None = None
+) -> ReadResult:
+    """Articles from what readers gave (drafts checked and given ids, as :func:`read_inputs` does)."""
+    collector = _Collector(settings or ReadSettings())
+    for outcome in outcomes:
+        collector.add(outcome)
+    return collector.result
+
+
 def _read_item(
-    item: str | os.PathLike[str] | Mapping[str, Any], position: int, settings: ReadSettings
+    item: str | os.PathLike[str] | Mapping[str, Any],
+    position: int,
+    settings: ReadSettings,
+    web: WebReader | None,
 ) -> Iterator[tuple[str, Iterable[Outcome]]]:
-    """``(name, outcomes)`` for each file (or the record) that ``item`` stands for."""
+    """``(name, outcomes)`` for each file (or the record, or the URL) that ``item`` stands for."""
     if isinstance(item, Mapping):
         name = f"<item {position}>"
         yield name, [draft_from_record(item, name)]
+    elif is_url(item):
+        url = str(item).strip()
+        if web is None:
+            yield url, [Failure(url, "URLs are read only with a fetcher (WebReader)")]
+        else:
+            yield url, web.read(url)
     elif isinstance(item, str | os.PathLike):
         for entry in expand_input(item):
             if isinstance(entry, InputFile):

@@ -10,6 +10,7 @@ import calendar
 import importlib
 import io
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
@@ -23,20 +24,52 @@ _MISSING = (
 )
 
 
-def read_feed(data: bytes, source: str, path: str) -> Iterator[Outcome]:
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry of a feed: its link (where its page is), and its own text as a draft."""
+
+    link: str | None
+    draft: Draft | Failure
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed's title and entries, or why it has none (``problem``)."""
+
+    title: str | None
+    entries: tuple[FeedEntry, ...]
+    problem: Failure | Skip | None = None
+
+
+def parse_feed(data: bytes, source: str, path: str | None) -> ParsedFeed:
+    """The entries of an RSS or Atom feed, named ``source:N`` (N from 1, in feed order)."""
     feedparser = _import_feedparser()
     if feedparser is None:
-        yield Failure(source, _MISSING)
-        return
+        return ParsedFeed(None, (), Failure(source, _MISSING))
     # A stream, never bytes or str: feedparser would take those for a file name or URL.
     parsed = feedparser.parse(io.BytesIO(data))
+    channel: Mapping[str, Any] = parsed.get("feed") or {}
     entries: list[Any] = list(parsed.get("entries") or [])
     if not entries:
-        yield _no_entries(parsed, source)
-        return
-    channel: Mapping[str, Any] = parsed.get("feed") or {}
-    for number, entry in enumerate(entries, start=1):
-        yield _draft_from_entry(entry, channel, f"{source}:{number}", path)
+        return ParsedFeed(_text(channel.get("title")), (), _no_entries(parsed, source))
+    return ParsedFeed(
+        _text(channel.get("title")),
+        tuple(
+            FeedEntry(
+                _text(entry.get("link")),
+                _draft_from_entry(entry, channel, f"{source}:{number}", path),
+            )
+            for number, entry in enumerate(entries, start=1)
+        ),
+    )
+
+
+def read_feed(data: bytes, source: str, path: str) -> Iterator[Outcome]:
+    parsed = parse_feed(data, source, path)
+    if parsed.problem is not None:
+        yield parsed.problem
+    for entry in parsed.entries:
+        yield entry.draft
 
 
 def _import_feedparser() -> ModuleType | None:
@@ -55,7 +88,7 @@ def _no_entries(parsed: Mapping[str, Any], source: str) -> Failure | Skip:
 
 
 def _draft_from_entry(
-    entry: Mapping[str, Any], channel: Mapping[str, Any], name: str, path: str
+    entry: Mapping[str, Any], channel: Mapping[str, Any], name: str, path: str | None
 ) -> Draft | Failure:
     body = _entry_text(entry)
     if not body:

@@ -28,7 +28,7 @@ from typing import Any, Protocol, Self, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from ..records import Article, CopyLink
+from ..records import Article, CopyLink, Feed, FetchFailure
 
 __all__ = ["AddResult", "Store", "StoryRow"]
 
@@ -236,6 +236,48 @@ class Store(Protocol):
 
     def set_meta(self, key: str, value: str) -> None:
         """Store ``value`` under ``key``; ``schema_version`` is the store's own and refused."""
+        ...
+
+    # -- followed feeds ---------------------------------------------------
+
+    def add_feed(self, url: str) -> bool:
+        """Follow the feed at ``url``: True, or False when it is followed already."""
+        ...
+
+    def remove_feed(self, url: str) -> bool:
+        """Stop following ``url``: True, or False when it was not followed."""
+        ...
+
+    def feeds(self) -> list[Feed]:
+        """Every followed feed with its state, in the order they were added."""
+        ...
+
+    def get_feed(self, url: str) -> Feed:
+        """The followed feed at ``url``; :class:`NotFoundError` if it is not followed."""
+        ...
+
+    def save_feed(self, feed: Feed) -> None:
+        """Write a followed feed's state; :class:`NotFoundError` if it is no longer followed."""
+        ...
+
+    def record_fetch_failure(self, failure: FetchFailure) -> None:
+        """Record that a URL could not be fetched (a repeat counts one attempt more)."""
+        ...
+
+    def clear_fetch_failures(self, urls: Iterable[str]) -> None:
+        """Forget the failures of ``urls`` (they were fetched since)."""
+        ...
+
+    def fetch_failures(self, feed: str | None = None, limit: int = 100) -> list[FetchFailure]:
+        """The latest ``limit`` fetch failures, newest first: of ``feed``'s entries, or all."""
+        ...
+
+    def fetch_attempts(self, urls: Sequence[str]) -> dict[str, int]:
+        """How often each of ``urls`` that failed has been tried, by URL."""
+        ...
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Those of ``urls`` that a stored article was read from."""
         ...
 
     # -- copies -----------------------------------------------------------

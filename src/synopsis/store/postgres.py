@@ -82,6 +82,7 @@ from .codec import (
     vector_blob,
     vector_from_blob,
 )
+from .feeds import FeedTables, FollowedFeeds
 from .schema import (
     CANDIDATE_POSITION_KEY,
     META_TABLE,
@@ -136,7 +137,7 @@ def postgres_sql(statement: str) -> str:
     return statement
 
 
-class PostgresStore(Closeable):
+class PostgresStore(Closeable, FollowedFeeds):
     """The article store in a PostgreSQL database (see the module docstring).
 
     ``url`` is a libpq connection URL (``postgresql://user:password@host:5432/db``,
@@ -153,6 +154,8 @@ class PostgresStore(Closeable):
         with PostgresStore("postgresql://synopsis@localhost/news") as store:
             store.add_articles(articles)
     """
+
+    _feed_tables = FeedTables("%s")
 
     def __init__(
         self,

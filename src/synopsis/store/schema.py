@@ -45,7 +45,7 @@ def check_meta_key(key: str) -> None:
 Migration = tuple[int, str]
 """A schema migration: the version it brings the store to, and its SQL script."""
 
-SCHEMA_VERSION: Final[int] = 4
+SCHEMA_VERSION: Final[int] = 5
 """The schema version this code writes."""
 
 META_TABLE: Final[str] = (
@@ -158,11 +158,44 @@ CREATE TABLE candidate_vectors (
 );
 """
 
+# Version 5: followed feeds and their state, so `synopsis follow` resumes after a
+# restart; the URLs that could not be fetched, with why; articles found by URL, so
+# what is already stored is not fetched again.
+_SCHEMA_V5: Final[str] = """
+CREATE TABLE feeds (
+    url           TEXT PRIMARY KEY,
+    title         TEXT,
+    added         TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    last_polled   TEXT,
+    next_poll     TEXT,
+    last_status   TEXT,
+    last_error    TEXT,
+    errors        INTEGER NOT NULL DEFAULT 0,  -- failed polls in a row
+    polls         INTEGER NOT NULL DEFAULT 0,
+    articles      INTEGER NOT NULL DEFAULT 0,
+    last_new      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE fetch_failures (
+    url      TEXT PRIMARY KEY,
+    feed     TEXT,
+    reason   TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX fetch_failures_feed ON fetch_failures (feed);
+
+CREATE INDEX articles_url ON articles (url);
+"""
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     (1, _SCHEMA_V1),
     (2, _SCHEMA_V2),
     (3, _SCHEMA_V3),
     (4, _SCHEMA_V4),
+    (5, _SCHEMA_V5),
 )
 """Every migration, oldest first; the last one brings a store to :data:`SCHEMA_VERSION`."""
 

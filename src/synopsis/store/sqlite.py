@@ -78,6 +78,7 @@ from .codec import (
     vector_blob,
     vector_from_blob,
 )
+from .feeds import FeedTables, FollowedFeeds
 from .schema import (
     CANDIDATE_POSITION_KEY,
     META_TABLE,
@@ -117,7 +118,7 @@ def can_write(path: str | Path) -> bool:
     return not target.exists() or os.access(target, os.R_OK | os.W_OK)
 
 
-class SQLiteStore(Closeable):
+class SQLiteStore(Closeable, FollowedFeeds):
     """The article store in one SQLite file (see the module docstring).
 
     ``path`` is the database file (created if missing; its directory must
@@ -135,6 +136,8 @@ class SQLiteStore(Closeable):
         with SQLiteStore("synopsis.db") as store:
             store.add_articles(articles)
     """
+
+    _feed_tables = FeedTables("?")
 
     def __init__(
         self,

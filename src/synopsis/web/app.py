@@ -26,7 +26,7 @@ from .middleware import (
     error_response,
     server_error,
 )
-from .routers import articles, pages, stories
+from .routers import articles, feeds, pages, stories
 from .service import StoryService
 
 
@@ -67,6 +67,7 @@ def create_app(
     app.state.token = settings.web.token or environ.get("SYNOPSIS_TOKEN", "")
     app.include_router(stories.router)
     app.include_router(articles.router)
+    app.include_router(feeds.router)
     app.include_router(pages.router)
     for error in ERROR_STATUS:  # one handler: 404 / 422, JSON under /api, else the error page
         app.add_exception_handler(error, error_response)

@@ -127,3 +127,36 @@ __all__ = [
     "StoryListPage",
     "StoryReport",
 ]
+
+
+class FeedFailure(BaseModel):
+    """A page of a feed that could not be fetched."""
+
+    url: str
+    reason: str
+    at: str | None = Field(description="ISO 8601 time of the last try")
+    attempts: int
+
+
+class FeedStatus(BaseModel):
+    """A followed feed and how its polls went."""
+
+    url: str
+    title: str | None
+    added: str | None
+    last_polled: str | None = Field(description="ISO 8601 time of the last poll")
+    next_poll: str | None
+    last_status: str | None = Field(description="ok, not modified or failed; null: never polled")
+    last_error: str | None
+    healthy: bool = Field(description="False when the last poll failed")
+    errors: int = Field(description="Polls that failed in a row")
+    polls: int
+    articles: int = Field(description="Articles the feed brought in, in all")
+    last_new: int = Field(description="Articles its last poll brought")
+    failures: list[FeedFailure] = Field(description="Its latest pages that could not be fetched")
+
+
+class FollowRequest(BaseModel):
+    """A feed to follow."""
+
+    url: str = Field(min_length=8, max_length=2048, examples=["https://example.org/rss.xml"])
