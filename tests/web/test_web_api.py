@@ -453,6 +453,17 @@ def test_upload_and_fetch_errors_are_synopsis_errors() -> None:
     )
 
 
+def test_fetch_and_web_settings_leave_cached_reports_valid() -> None:
+    from synopsis.web.service import _settings_fingerprint
+
+    base = Settings()
+    serving = replace(
+        base, fetch=FetchSettings(allow_private_urls=True, retries=0), web=WebSettings(port=9000)
+    )
+    assert _settings_fingerprint(serving) == _settings_fingerprint(base)
+    assert _settings_fingerprint(base.with_summary_words(30)) != _settings_fingerprint(base)
+
+
 def test_web_settings_are_checked() -> None:
     from synopsis.errors import ConfigError
 
