@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from .errors import ConfigError
+from .version import __version__
 
 
 def _check_fraction(name: str, value: float) -> None:
@@ -418,6 +419,63 @@ class PipelineSettings:
             )
 
 
+USER_AGENT = f"synopsis/{__version__} (+https://github.com/synopsis-news/synopsis; news digest bot)"
+"""The default ``User-Agent`` of every request synopsis sends (``fetch.user_agent``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How URLs are fetched (:class:`synopsis.fetch.Fetcher`): the web's from-url, feeds.
+
+    Only public addresses are fetched (every address a host resolves to, on
+    every redirect) unless ``allow_private_urls`` is set. Each step (connect,
+    each read) has ``timeout`` seconds and a whole response
+    ``response_timeout``; a body over ``max_bytes`` (compressed or not) is
+    refused; at most ``max_redirects`` redirects are followed. A timeout, a
+    failed connection, a 5xx or a 429 is tried again up to ``retries``
+    times, after ``backoff`` seconds doubled each time, or after the
+    server's ``Retry-After`` when it asks for at most ``max_retry_wait``
+    seconds (a longer wait is a failure, not a shorter one).
+
+    Per host, at most ``per_host_concurrency`` requests are in flight and
+    they start at most ``per_host_rate`` a second. With ``robots``, each
+    site's robots.txt is read (at most once per ``robots_ttl`` seconds) and
+    what it disallows for ``user_agent`` is never requested.
+    """
+
+    allow_private_urls: bool = False
+    timeout: float = 10.0
+    response_timeout: float = 30.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_wait: float = 30.0
+    per_host_concurrency: int = 2
+    per_host_rate: float = 2.0
+    robots: bool = True
+    robots_ttl: float = 3600.0
+    user_agent: str = USER_AGENT
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "response_timeout", "per_host_rate"):
+            value = getattr(self, name)
+            if value <= 0:
+                raise ConfigError(f"fetch.{name}", f"must be positive, got {value!r}")
+        for name in ("max_redirects", "retries", "backoff", "max_retry_wait", "robots_ttl"):
+            value = getattr(self, name)
+            if value < 0:
+                raise ConfigError(f"fetch.{name}", f"must not be negative, got {value!r}")
+        _check_positive("fetch.max_bytes", self.max_bytes)
+        _check_positive("fetch.per_host_concurrency", self.per_host_concurrency)
+        agent = self.user_agent.strip()
+        if not agent or not agent.isprintable():
+            raise ConfigError(
+                "fetch.user_agent",
+                f"must be one line of printable text naming the bot, got {self.user_agent!r}",
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class WebSettings:
     """The web server (``synopsis serve``).
@@ -425,8 +483,8 @@ class WebSettings:
     Reads are open to loopback clients only unless ``public_reads`` is set;
     writes always need the bearer ``token`` (falling back to the
     ``SYNOPSIS_TOKEN`` environment variable) and are refused when none is set.
-    Articles fetched by URL must live at public addresses unless
-    ``allow_private_urls`` is set.
+    Articles added by URL are fetched under the ``fetch`` section's rules
+    (:class:`FetchSettings`).
 
     Slow clients (see :class:`synopsis.web.middleware.SlowClientGuard`): a
     request's headers must arrive within ``header_timeout`` seconds and
@@ -443,15 +501,13 @@ class WebSettings:
     max_articles_per_request: int = 200
     page_cache_entries: int = 512
     page_size: int = 50
-    allow_private_urls: bool = False
-    fetch_timeout: float = 10.0
     header_timeout: float = 10.0
     body_timeout: float = 60.0
     keep_alive_timeout: float = 5.0
     max_header_bytes: int = 65_536
 
     def __post_init__(self) -> None:
-        for name in ("fetch_timeout", "header_timeout", "body_timeout", "keep_alive_timeout"):
+        for name in ("header_timeout", "body_timeout", "keep_alive_timeout"):
             value = getattr(self, name)
             if value <= 0:
                 raise ConfigError(f"web.{name}", f"must be positive, got {value!r}")
@@ -509,6 +565,7 @@ class Settings:
     quotes: QuoteSettings = field(default_factory=QuoteSettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     web: WebSettings = field(default_factory=WebSettings)
     follow: FollowSettings = field(default_factory=FollowSettings)
 

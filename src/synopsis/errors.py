@@ -7,7 +7,7 @@
     ├── InputError                one input (file, record, URL) cannot be read
     │   ├── UnsupportedInputError the input's format is not one synopsis reads
     │   ├── UploadError           a web request's body is not an upload the server takes
-    │   └── FetchError            a URL given to the web server cannot or may not be fetched
+    │   └── FetchError            a URL cannot or may not be fetched
     ├── StoreError                the article store cannot do what was asked
     │   ├── SchemaError           the store's schema is newer than this code
     │   └── NotFoundError         no story or article has the requested id
@@ -63,10 +63,11 @@ class UploadError(InputError, ValueError):
 
 
 class FetchError(InputError, ValueError):
-    """A URL given to the web server cannot or may not be fetched.
+    """A URL cannot or may not be fetched (see :mod:`synopsis.fetch`).
 
-    ``str()`` is the reason alone (the API answers it as the error's detail);
-    ``input`` is the URL when the raiser knows it, else ``"url"``.
+    ``str()`` is the reason alone, which names the URL (the API answers it as
+    the error's detail); ``input`` is the URL asked for when the raiser knows
+    it, else ``"url"``.
     """
 
     def __init__(self, reason: str, input: str = "url") -> None:

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from synopsis.archive import Archive
-from synopsis.config import Settings, WebSettings
+from synopsis.config import FetchSettings, Settings, WebSettings
 from synopsis.demo import corpus_path
 from synopsis.embed import Embedder
 from synopsis.store import SQLiteStore
@@ -434,8 +434,8 @@ def test_errors_raised_in_routes_become_404_and_422(client: TestClient) -> None:
 
 
 def test_upload_and_fetch_errors_are_synopsis_errors() -> None:
-    from synopsis import errors
-    from synopsis.web import fetch, uploads
+    from synopsis import errors, fetch
+    from synopsis.web import uploads
 
     for kind in (errors.UploadError, errors.FetchError):
         assert issubclass(kind, errors.InputError)
@@ -446,9 +446,22 @@ def test_upload_and_fetch_errors_are_synopsis_errors() -> None:
     upload = errors.UploadError("no articles in the request")
     assert str(upload) == "no articles in the request" and upload.input == "request body"
     with pytest.raises(errors.FetchError) as refused:
-        fetch.fetch("ftp://example.org/a.html", WebSettings())
+        fetch.Fetcher(FetchSettings()).fetch("ftp://example.org/a.html")
     assert refused.value.input == "ftp://example.org/a.html"
-    assert str(refused.value) == "only http and https URLs can be fetched, not 'ftp'"
+    assert str(refused.value) == (
+        "ftp://example.org/a.html: only http and https URLs can be fetched, not 'ftp'"
+    )
+
+
+def test_fetch_and_web_settings_leave_cached_reports_valid() -> None:
+    from synopsis.web.service import _settings_fingerprint
+
+    base = Settings()
+    serving = replace(
+        base, fetch=FetchSettings(allow_private_urls=True, retries=0), web=WebSettings(port=9000)
+    )
+    assert _settings_fingerprint(serving) == _settings_fingerprint(base)
+    assert _settings_fingerprint(base.with_summary_words(30)) != _settings_fingerprint(base)
 
 
 def test_web_settings_are_checked() -> None:
@@ -588,7 +601,7 @@ def test_url_ingest_refuses_loopback_unless_allowed(
     assert client.post("/api/articles/from-url", json={"url": url}).status_code == 401
     refused = client.post("/api/articles/from-url", json={"url": url}, headers=auth)
     assert refused.status_code == 422 and "127.0.0.1" in refused.json()["detail"]
-    allowed = replace(archive.settings, web=WebSettings(allow_private_urls=True))
+    allowed = replace(archive.settings, fetch=FetchSettings(allow_private_urls=True))
     app = create_app(allowed, archive=archive, environ={"SYNOPSIS_TOKEN": TOKEN})
     local = TestClient(app, client=LOCAL)
     response = local.post("/api/articles/from-url", json={"url": url}, headers=auth)

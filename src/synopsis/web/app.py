@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from ..archive import Archive
 from ..config import Settings
+from ..fetch import Fetcher
 from ..version import __version__
 from .middleware import (
     ERROR_STATUS,
@@ -64,6 +65,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service = StoryService(archive, settings)
+    app.state.fetcher = Fetcher(settings.fetch)
     app.state.token = settings.web.token or environ.get("SYNOPSIS_TOKEN", "")
     app.include_router(stories.router)
     app.include_router(articles.router)

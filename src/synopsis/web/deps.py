@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 
 from ..config import Settings
+from ..fetch import Fetcher
 from .service import StoryService
 
 
@@ -26,6 +27,12 @@ def get_service(request: Request) -> StoryService:
     return service
 
 
+def get_fetcher(request: Request) -> Fetcher:
+    """The application's fetcher (``settings.fetch``), shared by its requests."""
+    fetcher: Fetcher = request.app.state.fetcher
+    return fetcher
+
+
 def get_token(request: Request) -> str:
     """The bearer token writes need; empty when none is configured."""
     token: str = request.app.state.token
@@ -34,6 +41,7 @@ def get_token(request: Request) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[StoryService, Depends(get_service)]
+FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
 TokenDep = Annotated[str, Depends(get_token)]
 
 

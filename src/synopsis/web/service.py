@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from ..archive import Archive, IngestResult, PreparedIngest
-from ..config import Settings, WebSettings
+from ..config import FetchSettings, Settings, WebSettings
 from ..errors import StoreError
 from ..pipeline import InputItem
 from ..records import Article, StoryListing
@@ -331,8 +331,8 @@ class _Ticket:
 
 
 def _settings_fingerprint(settings: Settings) -> str:
-    # The web section does not change reports (and holds the token): leave it out.
-    return repr(replace(settings, web=WebSettings()))
+    # The web section (which holds the token) and the fetch section do not change reports.
+    return repr(replace(settings, web=WebSettings(), fetch=FetchSettings()))
 
 
 def _json_bytes(value: Mapping[str, Any]) -> bytes:

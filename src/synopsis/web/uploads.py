@@ -17,13 +17,13 @@ from typing import Any
 
 from ..config import ReadSettings
 from ..errors import UploadError
+from ..fetch import FetchResult
 from ..readers.decoding import looks_binary
 from ..readers.fields import Draft, Outcome
 from ..readers.formats import BINARY_SUFFIXES, READERS
 from ..readers.html import draft_from_html_bytes
 from ..readers.warc import read_warc_stream
 from ..records import Failure, Skip
-from .fetch import Fetched
 
 
 @dataclass(slots=True)
@@ -104,7 +104,7 @@ def items_from_file(
             upload.items.append(_record(outcome))
 
 
-def items_from_fetched(fetched: Fetched, upload: Upload) -> None:
+def items_from_fetched(fetched: FetchResult, upload: Upload) -> None:
     """Add the article of a fetched page (HTML or plain text) to ``upload``."""
     source = fetched.url
     outcome: Draft | Failure | Skip

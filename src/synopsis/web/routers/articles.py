@@ -14,8 +14,7 @@ from ...config import ReadSettings
 from ...errors import UploadError
 from ...readers.structured import MAX_JSON_DEPTH, JSONTooDeep, load_json
 from ...report.contract import article_to_dict
-from ..deps import ServiceDep, SettingsDep, require_reader, require_writer
-from ..fetch import fetch
+from ..deps import FetcherDep, ServiceDep, SettingsDep, require_reader, require_writer
 from ..schemas import ErrorDetail, IngestResponse, InputStatus, StoredArticle
 from ..service import StoryService
 from ..uploads import Upload, items_from_fetched, items_from_file, items_from_json, safe_name
@@ -134,10 +133,14 @@ class UrlRequest(BaseModel):
     },
 )
 async def add_article_from_url(
-    body: UrlRequest, service: ServiceDep, settings: SettingsDep
+    body: UrlRequest, service: ServiceDep, fetcher: FetcherDep
 ) -> JSONResponse:
-    """Fetch one article by URL (http or https, public addresses only) and add it."""
-    fetched = await run_in_threadpool(fetch, body.url, settings.web)
+    """Fetch one article by URL and add it.
+
+    Fetched under the server's ``fetch`` settings: http or https, public
+    addresses only, robots.txt honoured, with timeouts and a size cap.
+    """
+    fetched = await run_in_threadpool(fetcher.fetch, body.url)
     upload = Upload()
     items_from_fetched(fetched, upload)
     return await _ingest(service, upload)
