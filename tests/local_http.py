@@ -129,6 +129,8 @@ class LocalServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                # Counted until the answer starts: once it is sent, the client may start
+                # its next request before this thread has finished writing.
                 with server._lock:
                     server._in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server._in_flight)
@@ -136,23 +138,26 @@ class LocalServer:
                     headers = {name.lower(): value for name, value in self.headers.items()}
                     route = server._answer(Seen(self.path, headers, time.monotonic()))
                     time.sleep(route.delay)
-                    self.send_response(route.status)
-                    names = {name.lower() for name, _ in route.headers}
-                    for name, value in route.headers:
-                        self.send_header(name, value)
-                    if "content-length" not in names and not route.drip:
-                        self.send_header("Content-Length", str(len(route.body)))
-                    self.end_headers()
-                    if not route.drip:
-                        self.wfile.write(route.body)
-                        return
-                    for byte in route.body:
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                        time.sleep(route.drip)
                 finally:
                     with server._lock:
                         server._in_flight -= 1
+                self._send(route)
+
+            def _send(self, route: Route) -> None:
+                self.send_response(route.status)
+                names = {name.lower() for name, _ in route.headers}
+                for name, value in route.headers:
+                    self.send_header(name, value)
+                if "content-length" not in names and not route.drip:
+                    self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                if not route.drip:
+                    self.wfile.write(route.body)
+                    return
+                for byte in route.body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(route.drip)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None

@@ -35,9 +35,9 @@ from .copies import find_aligned_pairs, find_copies, source_groups
 from .copies.candidate_index import CandidateIndex
 from .embed import CachedEmbedder, Embedder, MemoryVectorCache, VectorCache, load_embedder
 from .errors import StoreError
+from .fetch import Fetcher
 from .pipeline import InputItem, Pipeline, Prepared, Progress
 from .pipeline.stages import digest_story
-from .fetch import Fetcher
 from .readers import ReadResult, read_inputs
 from .readers.web import WebReader
 from .records import Article, CopyLink, Failure, Skip, StoryListing

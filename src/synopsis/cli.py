@@ -10,9 +10,9 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from enum import StrEnum
 from importlib import import_module
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -496,7 +496,9 @@ def follow(
     db: DbOption = DEFAULT_DB,
     every: Annotated[
         str | None,
-        typer.Option("--every", help="How often each feed is polled: 90s, 15m, 1h … (default 15m)."),
+        typer.Option(
+            "--every", help="How often each feed is polled: 90s, 15m, 1h … (default 15m)."
+        ),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Poll the feeds once and exit.")] = False,
 ) -> None:
@@ -516,7 +518,9 @@ def follow(
     settings = _settings(None)
     if every is not None:
         try:
-            settings = replace(settings, follow=replace(settings.follow, every=parse_interval(every)))
+            settings = replace(
+                settings, follow=replace(settings.follow, every=parse_interval(every))
+            )
         except (ValueError, SynopsisError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--every") from exc
     urls: list[str] = []

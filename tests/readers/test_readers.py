@@ -903,6 +903,6 @@ def test_cli_digest_help_names_every_format() -> None:
     result = CliRunner().invoke(app, ["digest", "--help"])
     assert result.exit_code == 0
     text = " ".join(result.output.replace("│", " ").split())
-    assert f"Files or folders of articles ({describe()})." in text
+    assert f"Files or folders of articles ({describe()}), or http(s) URLs" in text
     listed = text.split("Files or folders of articles (", 1)[1].split(")", 1)[0]
     assert listed.split(", ") == [fmt.name for fmt in FORMATS]

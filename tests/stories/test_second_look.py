@@ -145,6 +145,23 @@ def test_a_story_that_joined_two_events_splits_and_the_halves_stay_apart() -> No
     assert not clusterer.merges
 
 
+def test_a_story_splitting_off_the_same_article_again_later_gives_the_half_a_new_id() -> None:
+    # Once a half was merged away its id is spent: the same story may split the same
+    # article off again at a later point of the numbering (seen at 21,000 stored articles).
+    settings = StorySettings(term_buckets=BUCKETS, split_min_members=5)
+    a = unit(1.0, 0.0)
+    b = unit(0.58, np.sqrt(1 - 0.58**2))
+    halves = []
+    for sequence in (0, 500):
+        clusterer = StoryClusterer(settings, sequence=sequence)
+        for article_id, vector in [("a1", a), ("b1", b), ("a2", a), ("b2", b), ("a3", a)]:
+            clusterer.add(article_id, vector)
+        (split,) = clusterer.splits
+        halves.append((split.from_id, split.new_id))
+    assert halves[0][0] == halves[1][0]  # the same story
+    assert halves[0][1] != halves[1][1]  # its half, split off later, is a new story
+
+
 def test_saved_states_keep_what_a_split_needs() -> None:
     clusterer = StoryClusterer(StorySettings(term_buckets=BUCKETS))
     published = datetime(2012, 7, 8, tzinfo=UTC)

@@ -11,9 +11,10 @@ One :meth:`Follower.poll`:
    every page that failed ``follow.max_attempts`` times; fetches the pages of
    the rest (the entry's own text stands in for a page that cannot be read,
    and the failure is recorded against its URL);
-4. ingests the new articles, ``follow.batch`` at a time, each batch one
-   committed ingest (stories updated as by ``synopsis ingest``);
-5. only then saves each feed's new validators and schedule.
+4. as feeds finish, ingests their new articles once about ``follow.batch``
+   have gathered, each batch one committed ingest (stories updated as by
+   ``synopsis ingest``);
+5. only then saves those feeds' new validators and schedule.
 
 A poll killed anywhere loses nothing: what was committed is known by URL
 and not fetched again; a feed whose state was not saved is fetched again
@@ -27,7 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -124,26 +125,39 @@ class Follower:
         if not chosen:
             run.finished = self.clock()
             return run
+        pending: list[tuple[Feed, FeedRead]] = []
+        polls: dict[str, FeedPoll] = {}
         with ThreadPoolExecutor(max_workers=self.settings.feed_workers) as pool:
-            reads = list(pool.map(self._read, chosen))
-        new_by_feed = self._ingest(reads, run)
-        now = self.clock()
-        for feed, read in zip(chosen, reads, strict=True):
-            self._record_pages(read, now)
-            self._save(feed, read, new_by_feed.get(feed.url, 0), now)
-            run.feeds.append(
-                FeedPoll(
-                    feed.url,
-                    read.status,
-                    read.entries,
-                    read.known,
-                    new_by_feed.get(feed.url, 0),
-                    len(read.page_failures),
-                    read.error,
-                )
-            )
+            reading = {pool.submit(self._read, feed): feed for feed in chosen}
+            for done in as_completed(reading):
+                pending.append((reading[done], done.result()))
+                if sum(len(read.outcomes) for _, read in pending) >= self.settings.batch:
+                    polls.update(self._store(pending, run))
+                    pending = []
+            polls.update(self._store(pending, run))
+        run.feeds = [polls[feed.url] for feed in chosen]
         run.finished = self.clock()
         return run
+
+    def _store(self, reads: Sequence[tuple[Feed, FeedRead]], run: PollRun) -> dict[str, FeedPoll]:
+        """Ingest what ``reads`` brought, then save those feeds' state (in that order)."""
+        new_by_feed = self._ingest([read for _, read in reads], run)
+        now = self.clock()
+        polls: dict[str, FeedPoll] = {}
+        for feed, read in reads:
+            new = new_by_feed.get(feed.url, 0)
+            self._record_pages(read, now)
+            self._save(feed, read, new, now)
+            polls[feed.url] = FeedPoll(
+                feed.url,
+                read.status,
+                read.entries,
+                read.known,
+                new,
+                len(read.page_failures),
+                read.error,
+            )
+        return polls
 
     def run(
         self,
@@ -188,14 +202,15 @@ class Follower:
         failed = [o.input for o in outcomes if not isinstance(o, Draft)]
         attempts = self.store.fetch_attempts(failed) if failed else {}
         limit = self.settings.max_attempts
-        return [
-            o for o in outcomes if isinstance(o, Draft) or attempts.get(o.input, 0) < limit
-        ]
+        return [o for o in outcomes if isinstance(o, Draft) or attempts.get(o.input, 0) < limit]
 
     def _ingest(self, reads: Sequence[FeedRead], run: PollRun) -> dict[str, int]:
         """Ingest the new articles of ``reads`` in batches; articles stored per feed URL."""
         drafts: list[tuple[str, Outcome]] = [
-            (read.url, outcome) for read in reads if read.status == "ok" for outcome in read.outcomes
+            (read.url, outcome)
+            for read in reads
+            if read.status == "ok"
+            for outcome in read.outcomes
         ]
         new_by_feed: dict[str, int] = {}
         size = self.settings.batch

@@ -102,7 +102,10 @@ class Pipeline:
         """Read ``items`` and produce the full report."""
         progress = progress or _no_progress
         read = read_inputs(
-            items, self.settings.read, on_progress=_reading_progress(progress), web=self.web_reader()
+            items,
+            self.settings.read,
+            on_progress=_reading_progress(progress),
+            web=self.web_reader(),
         )
         inputs = len(read.articles) + len(read.failures) + len(read.skipped)
         progress("read", inputs, inputs)

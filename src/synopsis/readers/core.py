@@ -79,7 +79,7 @@ def is_url(item: object) -> bool:
 def collect_outcomes(
     outcomes: Iterable[Outcome], settings: ReadSettings | None = None
 ) -> ReadResult:
-    """Articles from what readers gave (drafts checked and given ids, as :func:`read_inputs` does)."""
+    """Articles from what readers gave: drafts checked and given ids as by :func:`read_inputs`."""
     collector = _Collector(settings or ReadSettings())
     for outcome in outcomes:
         collector.add(outcome)

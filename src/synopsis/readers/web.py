@@ -6,8 +6,9 @@ guard, limits, robots.txt and retries apply to every request):
 
 * a page is read like an HTML file (plain text like a ``.txt`` file);
 * a feed (RSS or Atom) gives one article per entry: the page its link points
-  to is fetched and read, and where that page cannot be fetched or holds no
-  article text, the entry's own text is used and the article says so
+  to is fetched and read, and where that page cannot be fetched, holds no
+  article text or less than the entry itself, the entry's own text is used
+  and the article says so
   (``metadata["text_from"] = "feed entry"``, with ``metadata["page_error"]``);
 * a URL a stored article was read from (``known``) is not fetched again, and
   is skipped saying so.
@@ -185,10 +186,12 @@ def _entry_article(
         reason = page.reason
     elif isinstance(page, FetchResult):
         article = _page(page, name)
-        if isinstance(article, Draft):
+        own_text = entry.draft.body if isinstance(entry.draft, Draft) else ""
+        if isinstance(article, Draft) and len(article.body) >= len(own_text):
             _fill_from_entry(article, entry.draft, feed)
             return article, None
-        reason = article.reason
+        # A page that says less than its own feed entry was not read well (a teaser, a wall).
+        reason = article.reason if isinstance(article, Failure) else "page text shorter than entry"
     own = entry.draft
     if isinstance(own, Draft):
         if reason is None:  # no link: the entry's text is all there is

@@ -787,7 +787,9 @@ class StoryClusterer:
         moved = [members[i] for i in move]
         self._sequence += 1
         new = StoryState(
-            id=story_id_for(f"{moved[0].article_id}@{story.id}"),
+            # The numbering keeps the id new: the same story may split off the same article
+            # again later, after the first half was merged away.
+            id=story_id_for(f"{moved[0].article_id}@{story.id}#{self._sequence}"),
             article_ids=[],
             vector_sum=np.zeros_like(story.vector_sum, dtype=np.float32),
             key=self._sequence,
