@@ -38,6 +38,7 @@ class Entry:
     title: str
     paragraphs: list[str]
     published: datetime
+    summary: bool = True
 
 
 @dataclass
@@ -63,8 +64,9 @@ class NewsSite:
     def feed_url(self) -> str:
         return self.server.url(self.prefix + "/feed.xml")
 
-    def add(self, count: int = 1, *, path: str | None = None) -> list[Entry]:
-        """``count`` new entries (their pages served), newest first in the feed."""
+    def add(self, count: int = 1, *, path: str | None = None, summary: bool = True) -> list[Entry]:
+        """``count`` new entries (their pages served), newest first in the feed; without
+        ``summary`` an entry has no text of its own."""
         added = []
         for _ in range(count):
             number = len(self.entries) + 1
@@ -74,6 +76,7 @@ class NewsSite:
                 f"Report {number}: " + " ".join(report(number * 7, 1)[0].split()[:5]),
                 report(number * 7 + len(self.prefix) * 1000),
                 START + timedelta(hours=number),
+                summary,
             )
             self.entries.append(entry)
             self.server.routes[entry.path] = Route(
@@ -89,7 +92,8 @@ class NewsSite:
         items = "".join(
             f"<item><title>{escape(e.title)}</title><link>{self.url(e)}</link>"
             f"<guid>{self.url(e)}</guid><pubDate>{format_datetime(e.published)}</pubDate>"
-            f"<description>{escape(' '.join(e.paragraphs))}</description></item>"
+            + (f"<description>{escape(' '.join(e.paragraphs))}</description>" if e.summary else "")
+            + "</item>"
             for e in reversed(self.entries)
         )
         return (

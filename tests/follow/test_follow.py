@@ -190,3 +190,22 @@ def test_a_follow_killed_mid_poll_resumes_losing_nothing_fetching_nothing_twice(
             assert after[entry.path] == before[entry.path] == 1  # stored: never fetched again
     # its state was saved with its articles: not due again, not even asked for its feed
     assert server.hits("/quick/feed.xml") == 1 and server.hits("/stuck/feed.xml") == 2
+
+
+def test_a_page_without_entry_text_that_keeps_failing_is_given_up(
+    site: NewsSite, server: LocalServer, archive: Archive
+) -> None:
+    (bare,) = site.add(1, summary=False)
+    server.routes[bare.path] = Route(503)
+    follower = Follower(archive)  # max_attempts 3, one retry per fetch
+    follower.follow([site.feed_url])
+    for poll in range(5):
+        run = follower.poll(archive.store.feeds())
+        assert archive.store.known_urls([site.url(bare)]) == set()
+        if poll < 3:
+            assert any("feed entry has no text" in f.reason for f in run.ingest.failures)
+        site.add(1)  # the feed changes, so it is read again
+    (failure,) = [f for f in archive.store.fetch_failures() if f.url == site.url(bare)]
+    assert failure.attempts == 3 and "503" in failure.reason
+    assert server.hits(bare.path) == 3 * 2  # three polls, each with its retry; then never
+    assert archive.store.article_count() == 4  # the entries added before the last poll

@@ -96,7 +96,12 @@ class Follower:
     ) -> None:
         self.archive = archive
         self.settings = settings or archive.settings.follow
-        self.reader = reader or archive.web_reader()
+        self.reader = reader or WebReader(
+            archive.fetcher,
+            known=archive.store.known_urls,
+            given_up=self._given_up,
+            workers=self.settings.page_workers,
+        )
         self.clock = clock
 
     @property
@@ -192,17 +197,12 @@ class Follower:
     # -- steps ------------------------------------------------------------------
 
     def _read(self, feed: Feed) -> FeedRead:
-        read = self.reader.read_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-        if read.status == "ok":
-            read.outcomes = self._without_exhausted(read.outcomes)
-        return read
+        return self.reader.read_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
 
-    def _without_exhausted(self, outcomes: list[Outcome]) -> list[Outcome]:
-        """Leave out the failures of pages tried ``max_attempts`` times (not recorded again)."""
-        failed = [o.input for o in outcomes if not isinstance(o, Draft)]
-        attempts = self.store.fetch_attempts(failed) if failed else {}
-        limit = self.settings.max_attempts
-        return [o for o in outcomes if isinstance(o, Draft) or attempts.get(o.input, 0) < limit]
+    def _given_up(self, urls: Sequence[str]) -> set[str]:
+        """The pages tried ``max_attempts`` times already: not asked for again."""
+        attempts = self.store.fetch_attempts(urls)
+        return {url for url, tried in attempts.items() if tried >= self.settings.max_attempts}
 
     def _ingest(self, reads: Sequence[FeedRead], run: PollRun) -> dict[str, int]:
         """Ingest the new articles of ``reads`` in batches; articles stored per feed URL."""

@@ -39,6 +39,7 @@ KnownUrls = Callable[[Sequence[str]], set[str]]
 """Those of some URLs that a stored article was read from."""
 
 FeedStatus = Literal["ok", "not modified", "failed"]
+_STORED = "already stored (an article was read from this URL)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +75,32 @@ class FeedRead:
 class WebReader:
     """Articles from URLs (see the module docstring).
 
-    ``known`` tells which URLs are stored already (none, by default);
-    ``workers`` is how many entry pages are fetched at once (the fetcher's
-    per-host limits still apply).
+    ``known`` tells which URLs are stored already (none, by default) and
+    ``given_up`` which entry pages are not to be asked for again (they failed
+    too often); ``workers`` is how many entry pages are fetched at once (the
+    fetcher's per-host limits still apply).
     """
 
-    def __init__(self, fetcher: Fetcher, *, known: KnownUrls | None = None, workers: int = 8):
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        *,
+        known: KnownUrls | None = None,
+        given_up: KnownUrls | None = None,
+        workers: int = 8,
+    ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         self.fetcher = fetcher
-        self.known: KnownUrls = known or (lambda urls: set())
+        self.known: KnownUrls = known or _none
+        self.given_up: KnownUrls = given_up or _none
         self.workers = workers
 
     def read(self, url: str) -> list[Outcome]:
         """What ``url`` gives: its article, or a feed's entries, or why it gives nothing."""
         url = url.strip()
         if self.known([url]):
-            return [Skip(url, "already stored (an article was read from this URL)")]
+            return [Skip(url, _STORED)]
         try:
             fetched = self.fetcher.fetch(url)
         except FetchError as exc:
@@ -130,11 +140,19 @@ class WebReader:
             return read
         links = [e.link for e in parsed.entries if e.link]
         stored = self.known(links) if links else set()
+        given_up = self.given_up([link for link in links if link not in stored]) if links else set()
         fresh: list[FeedEntry] = []
         seen: set[str] = set()
         for entry in parsed.entries:
-            if entry.link and (entry.link in stored or entry.link in seen):
-                read.known += entry.link in stored
+            if entry.link and entry.link in stored:
+                read.known += 1
+                read.outcomes.append(Skip(entry.link, _STORED))
+                continue
+            if entry.link and entry.link in given_up:
+                read.outcomes.append(Skip(entry.link, "not fetched again: it failed too often"))
+                continue
+            if entry.link and entry.link in seen:
+                read.outcomes.append(Skip(entry.link, "listed twice in the feed"))
                 continue
             if entry.link:
                 seen.add(entry.link)
@@ -155,6 +173,10 @@ class WebReader:
             return self.fetcher.fetch(entry.link)
         except FetchError as exc:
             return exc
+
+
+def _none(urls: Sequence[str]) -> set[str]:
+    return set()
 
 
 def _page(fetched: FetchResult, url: str) -> Draft | Failure:

@@ -45,7 +45,7 @@ def follow_feed(body: FollowRequest, service: ServiceDep, response: Response) ->
     """Follow a feed: ``synopsis follow`` polls it from its next run on."""
     url = body.url.strip()
     if not is_url(url) or any(c.isspace() for c in url):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "not an http(s) URL")
+        raise HTTPException(422, "not an http(s) URL")
     store = service.archive.store
     if not store.add_feed(url):
         response.status_code = status.HTTP_200_OK
