@@ -6,13 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from site_fixture import NewsSite
+from site_fixture import NewsSite, open_archive
 
-from local_http import LocalServer, loopback_settings
+from local_http import LocalServer
 from synopsis.archive import Archive
-from synopsis.config import FollowSettings, Settings
-from synopsis.embed.testing import HashedWordsEmbedder
-from synopsis.fetch import Fetcher
 
 
 @pytest.fixture
@@ -24,12 +21,6 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture
 def site(server: LocalServer) -> NewsSite:
     return NewsSite(server)
-
-
-def open_archive(path: Path, **fetch: object) -> Archive:
-    settings = Settings(follow=FollowSettings(every=60.0, batch=2))
-    fetcher = Fetcher(loopback_settings(robots=True, retries=1, **fetch))
-    return Archive.open(path, settings, embedder=HashedWordsEmbedder(64), fetcher=fetcher)
 
 
 @pytest.fixture

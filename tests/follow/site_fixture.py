@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
+from pathlib import Path
 
-from local_http import LocalServer, Route, Seen
+from local_http import LocalServer, Route, Seen, loopback_settings
+from synopsis.archive import Archive
+from synopsis.config import FollowSettings, Settings
+from synopsis.embed.testing import HashedWordsEmbedder
+from synopsis.fetch import Fetcher
 
 SYLLABLES = "ka lo mi ne ru ta vo shi pe gu da fi zo be ni".split()
 WORDS = sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES if a != c})
@@ -74,7 +79,7 @@ class NewsSite:
                 number,
                 path or f"{self.prefix}/news/{number}.html",
                 f"Report {number}: " + " ".join(report(number * 7, 1)[0].split()[:5]),
-                report(number * 7 + len(self.prefix) * 1000),
+                report(number * 7 + sum(map(ord, self.prefix)) * 1000),
                 START + timedelta(hours=number),
                 summary,
             )
@@ -125,3 +130,11 @@ def page(entry: Entry) -> bytes:
         f'<meta property="article:published_time" content="{entry.published.isoformat()}">'
         f"</head><body><article><h1>{escape(entry.title)}</h1>{body}</article></body></html>"
     ).encode()
+
+
+def open_archive(path: Path, **fetch: object) -> Archive:
+    """An archive over ``path`` that fetches from loopback (robots on, one retry), with the
+    hashed-words encoder, polling every minute, ingesting two articles at a time."""
+    settings = Settings(follow=FollowSettings(every=60.0, batch=2))
+    fetcher = Fetcher(loopback_settings(robots=True, retries=1, **fetch))
+    return Archive.open(path, settings, embedder=HashedWordsEmbedder(64), fetcher=fetcher)

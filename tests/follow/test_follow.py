@@ -10,9 +10,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from site_fixture import NewsSite
+from site_fixture import NewsSite, open_archive
 
-from conftest import open_archive
 from local_http import LocalServer, Route
 from synopsis.archive import Archive
 from synopsis.follow import Follower
@@ -126,7 +125,7 @@ def test_a_feed_that_fails_backs_off_and_recovers(
 CHILD = """
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
-from conftest import open_archive
+from site_fixture import open_archive
 from synopsis.follow import Follower
 with open_archive(sys.argv[3]) as archive:
     follower = Follower(archive)
@@ -209,3 +208,19 @@ def test_a_page_without_entry_text_that_keeps_failing_is_given_up(
     assert failure.attempts == 3 and "503" in failure.reason
     assert server.hits(bare.path) == 3 * 2  # three polls, each with its retry; then never
     assert archive.store.article_count() == 4  # the entries added before the last poll
+
+
+def test_an_entry_listed_again_under_another_url_is_skipped_by_its_text(
+    site: NewsSite, server: LocalServer, archive: Archive
+) -> None:
+    (original,) = site.add(1)
+    follower = Follower(archive)
+    follower.follow([site.feed_url])
+    assert follower.poll().new == 1
+    (again,) = site.add(1)  # the same report, listed again under a tracking URL
+    again.paragraphs = original.paragraphs
+    server.routes[again.path] = server.routes[original.path]
+    run = follower.poll(archive.store.feeds())
+    assert run.new == 0 and archive.store.article_count() == 1
+    (skip,) = [s for s in run.ingest.skipped if s.input == site.url(again)]
+    assert "same text as stored article" in skip.reason

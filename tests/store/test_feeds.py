@@ -93,3 +93,17 @@ def test_a_version_4_store_is_upgraded_with_its_articles_kept(backend: Backend) 
         assert store.known_urls(["https://n.example/1"]) == {"https://n.example/1"}
         assert store.add_feed(FEED) and store.feeds()[0].url == FEED
     assert {"feeds", "fetch_failures"} <= backend.tables()
+
+
+def test_articles_are_found_by_content_hash_with_their_urls(backend: Backend) -> None:
+    with backend.open() as store:
+        first = Article(id="a1", text="Same words here.", source="s", url="https://x.example/1")
+        again = Article(id="a2", text="Same  WORDS here.", source="s", url="https://y.example/2")
+        other = Article(id="a3", text="Other words.", source="s")
+        store.add_articles([first, again, other])
+        assert first.content_hash == again.content_hash  # case and spacing do not count
+        found = store.articles_with_hashes([first.content_hash, "nothing", other.content_hash])
+        assert found == {
+            first.content_hash: [("a1", "https://x.example/1"), ("a2", "https://y.example/2")],
+            other.content_hash: [("a3", None)],
+        }

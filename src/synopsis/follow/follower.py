@@ -31,13 +31,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from ..archive import Archive, IngestResult
 from ..config import FollowSettings
-from ..readers import collect_outcomes
+from ..readers import ReadResult, collect_outcomes
 from ..readers.fields import Draft, Outcome
 from ..readers.web import FeedRead, WebReader
-from ..records import Article, Feed, FetchFailure
+from ..records import Article, Feed, FetchFailure, Skip
 from ..store import Store
 from ..store.codec import utc_now
 
@@ -216,7 +217,9 @@ class Follower:
         size = self.settings.batch
         for start in range(0, len(drafts), size):
             chunk = drafts[start : start + size]
-            read = collect_outcomes([o for _, o in chunk], self.archive.settings.read)
+            read = self._without_reposts(
+                collect_outcomes([o for _, o in chunk], self.archive.settings.read)
+            )
             result = self.archive.ingest_read(read)
             feed_of = {a.id: url for (url, _), a in _matched(chunk, read.articles)}
             for article_id in result.added:
@@ -228,6 +231,26 @@ class Follower:
             if stored:
                 self.store.clear_fetch_failures(stored)
         return new_by_feed
+
+    def _without_reposts(self, read: ReadResult) -> ReadResult:
+        """``read`` without the articles a stored one of the same site already holds word for
+        word (an entry listed again under another URL); the same text from another site is
+        kept, since its copies count the sources."""
+        stored = self.store.articles_with_hashes([a.content_hash for a in read.articles])
+        kept: list[Article] = []
+        for article in read.articles:
+            same = [
+                (article_id, url)
+                for article_id, url in stored.get(article.content_hash, [])
+                if _site(url) == _site(article.url)
+            ]
+            if same:
+                reason = f"same text as stored article {same[0][0]} from this site"
+                read.skipped.append(Skip(article.source, reason))
+            else:
+                kept.append(article)
+        read.articles = kept
+        return read
 
     def _record_pages(self, read: FeedRead, now: datetime) -> None:
         for failure in read.page_failures:
@@ -270,6 +293,10 @@ class Follower:
             self.store.save_feed(saved)
         except KeyError:  # unfollowed while it was polled: nothing to keep
             logger.info("feed %s was unfollowed during its poll", feed.url)
+
+
+def _site(url: str | None) -> str | None:
+    return urlsplit(url).netloc.lower() if url else None
 
 
 def _matched(

@@ -20,6 +20,7 @@ the feed recognises it by its link.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from .html import draft_from_html_bytes
 from .text import read_txt
 
 __all__ = ["FeedRead", "PageFailure", "WebReader"]
+
+logger = logging.getLogger(__name__)
 
 KnownUrls = Callable[[Sequence[str]], set[str]]
 """Those of some URLs that a stored article was read from."""
@@ -221,6 +224,7 @@ def _entry_article(
             return own, None
         own.source = name
         own.metadata.update({"feed": feed, "text_from": "feed entry", "page_error": reason})
+        logger.warning("%s: the feed entry's text is used (page not read: %s)", name, reason)
         return own, PageFailure(name, reason, used_entry_text=True)
     failure = Failure(name, f"page not read ({reason}) and the feed entry has no text")
     return failure, PageFailure(name, reason or own.reason, used_entry_text=False)

@@ -280,6 +280,12 @@ class Store(Protocol):
         """Those of ``urls`` that a stored article was read from."""
         ...
 
+    def articles_with_hashes(
+        self, hashes: Sequence[str]
+    ) -> dict[str, list[tuple[str, str | None]]]:
+        """The stored articles of each content hash, ``(id, url)`` in ingest order."""
+        ...
+
     # -- copies -----------------------------------------------------------
 
     def save_copies(self, links: Iterable[CopyLink]) -> None:

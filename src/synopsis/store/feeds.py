@@ -16,13 +16,15 @@ from ..errors import NotFoundError, StoreError
 from ..records import Feed, FetchFailure
 from .codec import iso, iso_or_none, parse_dt, required_dt
 
-__all__ = ["FEED_COLUMNS", "FeedTables", "FollowedFeeds"]
+__all__ = ["FEED_COLUMNS", "FeedTables", "FollowedFeeds", "HashedArticles"]
 
 FEED_COLUMNS: Final = (
     "url, title, added, etag, last_modified, last_polled, next_poll, "
     "last_status, last_error, errors, polls, articles, last_new"
 )
 _FAILURE_COLUMNS: Final = "url, reason, at, feed, attempts"
+HashedArticles = dict[str, list[tuple[str, str | None]]]
+"""Stored articles by content hash: ``(id, url)`` of each, in ingest order."""
 _CHUNK: Final = 500  # URLs per IN (...) query
 
 
@@ -149,6 +151,22 @@ class FeedTables:
             found.update(str(row[0]) for row in rows)
         return found
 
+    def with_hashes(self, conn: Connection, hashes: Sequence[str]) -> HashedArticles:
+        """The stored articles of each of ``hashes``, ``(id, url)`` in ingest order."""
+        found: HashedArticles = {}
+        for chunk in _chunks(list(dict.fromkeys(hashes))):
+            marks = ", ".join("?" * len(chunk))
+            rows = conn.execute(
+                self._sql(
+                    f"SELECT content_hash, id, url FROM articles WHERE content_hash IN ({marks}) "
+                    "ORDER BY seq"
+                ),
+                chunk,
+            ).fetchall()
+            for digest, article_id, url in rows:
+                found.setdefault(str(digest), []).append((str(article_id), url))
+        return found
+
 
 def _chunks(items: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(items), _CHUNK):
@@ -244,3 +262,8 @@ class FollowedFeeds:
         """Those of ``urls`` that a stored article was read from."""
         with self._transaction(write=False) as conn:
             return self._feed_tables.known_urls(conn, urls)
+
+    def articles_with_hashes(self, hashes: Sequence[str]) -> HashedArticles:
+        """The stored articles of each content hash, ``(id, url)`` in ingest order."""
+        with self._transaction(write=False) as conn:
+            return self._feed_tables.with_hashes(conn, hashes)
