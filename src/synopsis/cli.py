@@ -599,6 +599,7 @@ def feeds_command(
         sys.stdout.write(json.dumps([h.to_dict() for h in health], indent=2) + "\n")
         return
     table = Table("feed", "last poll", "status", "new", "articles", "errors", "next poll")
+    table.columns[0].overflow = "fold"  # a feed is known by its URL: wrap it, never cut it
     for item in health:
         feed = item.feed
         table.add_row(
@@ -615,6 +616,7 @@ def feeds_command(
     failures = [f for item in health for f in item.failures]
     if failures:
         pages = Table("page", "feed", "tried", "last try", "reason", title="Pages not fetched")
+        pages.columns[0].overflow = pages.columns[1].overflow = "fold"
         for failure in failures:
             pages.add_row(
                 printable(failure.url),
