@@ -61,6 +61,9 @@ def test_seeds_lead_with_the_meeting_all_four_sources_report(seeds_report: Repor
     assert first.independent_support == 4 == len(story.story.source_groups)
     assert "Xi" in first.text and "Blinken" in first.text and "dictator" not in first.text
     assert story.facts[0].text == first.text
+    # both titled seeds misspell a name ("XI Jingping", "Blingen"): the title is not theirs
+    assert "Jingping" not in story.story.title and "Blingen" not in story.story.title
+    assert "Xi Jinping" in story.story.title
 
 
 def test_seeds_claims_are_counted_across_outlets_in_other_words(seeds_report: Report) -> None:

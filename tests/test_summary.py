@@ -213,3 +213,45 @@ def test_fragments_are_headings_captions_and_lines_cut_off() -> None:
     assert not is_fragment(
         "The minister said the talks would go on for as long as it takes, and then…"
     )
+
+
+def _name_conflict(main: str, main_sources: tuple[str, ...], odd: str, odd_source: str) -> Any:
+    from synopsis.records import Conflict, ConflictValue
+
+    return Conflict(
+        "name",
+        main,
+        (ConflictValue(main, main_sources, ()), ConflictValue(odd, (odd_source,), ())),
+    )
+
+
+def test_the_shown_title_spells_names_as_most_sources_do() -> None:
+    from synopsis.records import SummaryLine
+    from synopsis.summary import shown_title
+
+    articles = {
+        "a": Article("a", "Body.", "a", title="Voss meets Oren Tahl in the capital"),
+        "b": Article("b", "Body.", "b", title="Voss meets President Oren Tal in the capital"),
+        "c": Article("c", "Body.", "c"),
+    }
+    story = Story("s", ["a", "b", "c"], title=articles["a"].title or "")
+    tahl = _name_conflict("Oren Tal", ("b", "c"), "Oren Tahl", "a")
+    lead = SummaryLine(
+        "Minister Karla Voss met President Oren Tal in Lumeria on Friday, as talks began.",
+        "c",
+        0,
+        ("c",),
+        (),
+        1,
+    )
+    assert shown_title(story, articles, [tahl], lead) == articles["b"].title
+    assert shown_title(story, articles, [], lead) == story.title  # no conflict: its own title
+    # every title misspells a name: the lead line stands in, cut at its first clause
+    articles["b"].title = "Vohs meets President Oren Tal in the capital"
+    vohs = _name_conflict("Voss", ("a", "c"), "Vohs", "b")
+    assert shown_title(story, articles, [tahl, vohs], lead) == (
+        "Minister Karla Voss met President Oren Tal in Lumeria on Friday"
+    )
+    long_lead = SummaryLine(" ".join(["word"] * 30) + ".", "c", 0, ("c",), (), 1)
+    assert shown_title(story, articles, [tahl, vohs], long_lead) == " ".join(["word"] * 18) + "…"
+    assert shown_title(story, articles, [tahl, vohs], None) == story.title

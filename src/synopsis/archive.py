@@ -84,6 +84,15 @@ class IngestResult:
     resumed: list[str] = field(default_factory=list)
     """Articles an earlier, interrupted ingest stored without a story, assigned by this one."""
 
+    def extend(self, other: IngestResult) -> None:
+        """Add what another ingest did (several ingests reported as one)."""
+        self.added.extend(other.added)
+        self.unchanged.extend(other.unchanged)
+        self.failures.extend(other.failures)
+        self.skipped.extend(other.skipped)
+        self.stories.extend(other.stories)
+        self.resumed.extend(other.resumed)
+
 
 @dataclass(frozen=True, slots=True)
 class PreparedIngest:

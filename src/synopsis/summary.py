@@ -8,6 +8,7 @@ redundant ones are skipped, and the chosen lines are put in reading order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -16,7 +17,9 @@ from .config import DigestSettings
 from .records import (
     Article,
     Citation,
+    CitedLine,
     ClaimGroup,
+    Conflict,
     Fact,
     RankedLine,
     Sentence,
@@ -270,4 +273,82 @@ def _summary_line(
     )
 
 
-__all__ = ["Summary", "is_fragment", "representative", "summarize"]
+_TITLE_CUT = re.compile(
+    r",\s|;\s|:\s|\s[—–-]\s|\s(?=(?:as part of|as|after|while|which|who|when|where|because|"
+    r"amid|despite|before|following)\s)",
+)
+_TITLE_MIN_WORDS = 6
+_TITLE_MAX_WORDS = 18
+
+
+def shown_title(
+    story: Story,
+    articles: Mapping[str, Article],
+    conflicts: Sequence[Conflict],
+    lead: CitedLine | None,
+) -> str:
+    """The story's title as its digest shows it, by the rule of the shown wordings.
+
+    Among its members' titles: the one that spells every name as most sources
+    do (a spelling that a name conflict shows fewer sources using counts
+    against it: "XI Jingping", "Blingen"), then without loaded labels, then
+    without spinner or translation artefacts; on a tie the story's own title
+    (the one closest to the story), then the earliest. Where every title
+    misspells a name, the lead line (the most corroborated claim) stands in,
+    cut at its first clause boundary (or after ``_TITLE_MAX_WORDS`` words).
+    """
+    minority = _minority_spellings(conflicts)
+    titles = [
+        title
+        for article_id in story.article_ids
+        if (title := (articles[article_id].title if article_id in articles else None))
+    ]
+    if story.title and story.title not in titles:
+        titles.insert(0, story.title)
+    if not titles:
+        return story.title
+
+    def key(title: str) -> tuple[int, int, int, bool]:
+        return (
+            sum(1 for spelling in minority if _spells(title, spelling)),
+            loaded_labels(title),
+            wording_artefacts(title),
+            title != story.title,
+        )
+
+    best = min(titles, key=key)  # min keeps the earliest of equals
+    if key(best)[0] and lead is not None:
+        return _headline(lead.text)
+    return best
+
+
+def _minority_spellings(conflicts: Sequence[Conflict]) -> set[str]:
+    """The spellings of names that fewer sources use than the name's main spelling."""
+    found: set[str] = set()
+    for conflict in conflicts:
+        if conflict.kind != "name" or not conflict.values:
+            continue
+        most = max(len(value.citations) for value in conflict.values)
+        found.update(v.value for v in conflict.values if len(v.citations) < most)
+    return found
+
+
+def _spells(title: str, spelling: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", title) is not None
+
+
+def _headline(text: str) -> str:
+    """``text`` cut at its first clause boundary after a few words, or after the most words."""
+    words = text.split()
+    for match in _TITLE_CUT.finditer(text):
+        if len(text[: match.start()].split()) >= _TITLE_MIN_WORDS:
+            head = text[: match.start()].rstrip(" ,;:")
+            if len(head.split()) <= _TITLE_MAX_WORDS:
+                return head
+            break
+    if len(words) <= _TITLE_MAX_WORDS:
+        return text.rstrip()
+    return " ".join(words[:_TITLE_MAX_WORDS]).rstrip(" ,;:") + "…"
+
+
+__all__ = ["Summary", "is_fragment", "representative", "shown_title", "summarize"]

@@ -226,7 +226,7 @@ class Follower:
                 feed = feed_of.get(article_id)
                 if feed is not None:
                     new_by_feed[feed] = new_by_feed.get(feed, 0) + 1
-            _extend(run.ingest, result)
+            run.ingest.extend(result)
             stored = [a.url for a in read.articles if a.url]
             if stored:
                 self.store.clear_fetch_failures(stored)
@@ -312,11 +312,3 @@ def _matched(
         if pair is not None:
             yield pair, article
 
-
-def _extend(total: IngestResult, part: IngestResult) -> None:
-    total.added.extend(part.added)
-    total.unchanged.extend(part.unchanged)
-    total.failures.extend(part.failures)
-    total.skipped.extend(part.skipped)
-    total.stories.extend(part.stories)
-    total.resumed.extend(part.resumed)

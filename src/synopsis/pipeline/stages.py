@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from ..config import Settings
 from ..embed import Embedder
 from ..records import Article, ClaimGroup, Digest, Failure, Story
 from ..stories import document_vector
-from ..summary import summarize
+from ..summary import shown_title, summarize
 from ..text.clean import clean
 from ..text.language import identify_language
 from ..text.segment import segment
@@ -166,6 +166,10 @@ def digest_story(
         digest.figures = found.figures
         digest.conflicts = found.conflicts
         digest.unique = found.unique
+        lead = (digest.facts or digest.summary or [None])[0]  # the best supported claim
+        title = shown_title(story, articles, found.conflicts, lead)
+        if title != story.title:
+            digest.story = replace(story, title=title)
     return digest
 
 
