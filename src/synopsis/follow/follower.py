@@ -311,4 +311,3 @@ def _matched(
         pair = by_source.get(article.source)
         if pair is not None:
             yield pair, article
-

@@ -34,7 +34,7 @@ from .fields import Draft, Outcome
 from .html import draft_from_html_bytes
 from .text import read_txt
 
-__all__ = ["FeedRead", "PageFailure", "WebReader"]
+__all__ = ["FeedRead", "PageFailure", "WebReader", "article_from_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class WebReader:
         if sniff_kind(fetched) == "feed":
             read = self._entries(url, fetched)
             return read.outcomes if read.status == "ok" else [Failure(url, read.error or "")]
-        return [_page(fetched, url)]
+        return [article_from_page(fetched, url)]
 
     def read_feed(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -182,8 +182,13 @@ def _none(urls: Sequence[str]) -> set[str]:
     return set()
 
 
-def _page(fetched: FetchResult, url: str) -> Draft | Failure:
-    """The article of a fetched page; its URL is the one asked for, the final one is kept."""
+def article_from_page(fetched: FetchResult, url: str | None = None) -> Draft | Failure:
+    """The article of a fetched page (HTML, or plain text), else why there is none.
+
+    Its URL is ``url``, the one asked for (default: the final one, after
+    redirects); a final URL that differs is kept as ``metadata["fetched_url"]``.
+    """
+    url = url or fetched.url
     kind = sniff_kind(fetched)
     outcome: Outcome
     if kind == "html":
@@ -191,7 +196,9 @@ def _page(fetched: FetchResult, url: str) -> Draft | Failure:
     elif fetched.content_type == "text/plain":
         outcome = next(iter(read_txt(fetched.data, url, "")), Failure(url, "no text"))
     else:
-        return Failure(url, f"not an article page ({fetched.content_type or 'no content type'})")
+        return Failure(
+            url, f"not an HTML or text page ({fetched.content_type or 'no content type'})"
+        )
     if isinstance(outcome, Skip):
         return Failure(url, outcome.reason)
     if isinstance(outcome, Draft):
@@ -210,7 +217,7 @@ def _entry_article(
     if isinstance(page, FetchError):
         reason = page.reason
     elif isinstance(page, FetchResult):
-        article = _page(page, name)
+        article = article_from_page(page, name)
         own_text = entry.draft.body if isinstance(entry.draft, Draft) else ""
         if isinstance(article, Draft) and len(article.body) >= len(own_text):
             _fill_from_entry(article, entry.draft, feed)

@@ -21,8 +21,8 @@ from ..fetch import FetchResult
 from ..readers.decoding import looks_binary
 from ..readers.fields import Draft, Outcome
 from ..readers.formats import BINARY_SUFFIXES, READERS
-from ..readers.html import draft_from_html_bytes
 from ..readers.warc import read_warc_stream
+from ..readers.web import article_from_page
 from ..records import Failure, Skip
 
 
@@ -106,23 +106,10 @@ def items_from_file(
 
 def items_from_fetched(fetched: FetchResult, upload: Upload) -> None:
     """Add the article of a fetched page (HTML or plain text) to ``upload``."""
-    source = fetched.url
-    outcome: Draft | Failure | Skip
-    if fetched.content_type in ("text/html", "application/xhtml+xml"):
-        outcome = draft_from_html_bytes(
-            fetched.data, source, None, url=fetched.url, charset=fetched.charset
-        )
-    elif fetched.content_type == "text/plain":
-        outcome = next(iter(READERS[".txt"](fetched.data, source, "")))
-    else:
-        kind = fetched.content_type or "no content type"
-        upload.failures.append(Failure(source, f"not an HTML or text page ({kind})"))
-        return
+    outcome = article_from_page(fetched)
     if isinstance(outcome, Draft):
-        outcome.url = outcome.url or fetched.url
-        outcome.path = None
         upload.items.append(_record(outcome))
-    elif isinstance(outcome, Failure):
+    else:
         upload.failures.append(outcome)
 
 
