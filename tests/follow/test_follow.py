@@ -10,11 +10,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from site_fixture import NewsSite, open_archive
 
 from local_http import LocalServer, Route
 from synopsis.archive import Archive
 from synopsis.follow import Follower
+from synopsis.readers.web import FeedRead
 
 
 def page_hits(server: LocalServer) -> dict[str, int]:
@@ -224,3 +226,25 @@ def test_an_entry_listed_again_under_another_url_is_skipped_by_its_text(
     assert run.new == 0 and archive.store.article_count() == 1
     (skip,) = [s for s in run.ingest.skipped if s.input == site.url(again)]
     assert "same text as stored article" in skip.reason
+
+
+def test_an_error_reading_one_feed_fails_that_feed_not_the_poll(
+    site: NewsSite, server: LocalServer, archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = NewsSite(server, prefix="/other")
+    site.add(1)
+    other.add(1)
+    follower = Follower(archive)
+    follower.follow([site.feed_url, other.feed_url])
+    real = follower.reader.read_feed
+
+    def broken(url: str, **conditions: str | None) -> FeedRead:
+        if url == other.feed_url:
+            raise RuntimeError("parser exploded")
+        return real(url, **conditions)
+
+    monkeypatch.setattr(follower.reader, "read_feed", broken)
+    run = follower.poll()
+    assert [f.status for f in run.feeds] == ["ok", "failed"]
+    assert run.feeds[1].error == "RuntimeError: parser exploded" and run.new == 1
+    assert archive.store.get_feed(other.feed_url).errors == 1

@@ -198,7 +198,12 @@ class Follower:
     # -- steps ------------------------------------------------------------------
 
     def _read(self, feed: Feed) -> FeedRead:
-        return self.reader.read_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        """One feed's read; whatever goes wrong in it fails that feed, never the poll."""
+        try:
+            return self.reader.read_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        except Exception as exc:  # a bug or a foreign library's error: that feed's failure
+            logger.exception("feed %s could not be read", feed.url)
+            return FeedRead(feed.url, "failed", error=f"{type(exc).__name__}: {exc}")
 
     def _given_up(self, urls: Sequence[str]) -> set[str]:
         """The pages tried ``max_attempts`` times already: not asked for again."""

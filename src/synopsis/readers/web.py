@@ -163,7 +163,12 @@ class WebReader:
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             pages = list(pool.map(self._fetch_page, fresh))
         for entry, page in zip(fresh, pages, strict=True):
-            outcome, failure = _entry_article(url, entry, page)
+            try:
+                outcome, failure = _entry_article(url, entry, page)
+            except Exception as exc:  # a foreign reader's error fails this entry only
+                name = entry.link or url
+                reason = f"could not read the page: {type(exc).__name__}: {exc}"
+                outcome, failure = Failure(name, reason), PageFailure(name, reason, False)
             read.outcomes.append(outcome)
             if failure is not None:
                 read.page_failures.append(failure)
