@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -112,8 +113,11 @@ def ingest(
         made = stories(db)
         ids = [a for members in made.values() for a in members]
         links = {(c.a, c.b, str(c.kind)) for c in archive.store.copies_among(ids)}
-    for path in folder.glob(f"{db.name}*"):
-        path.unlink()
+    for path in folder.glob(f"{db.name}*"):  # the store, its WAL and its index folder
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     return Run(name, wall, timer, made, links)
 
 
