@@ -196,6 +196,12 @@ def main() -> None:
                 f"links only in process: {len(here.links - run.links)}, "
                 f"only on Dask: {len(run.links - here.links)}"
             )
+            for label, links in (
+                ("in process", here.links - run.links),
+                ("on Dask", run.links - here.links),
+            ):
+                for a, b, kind in sorted(links)[:5]:  # where to start looking
+                    print(f"    link only {label}: {a} - {b} ({kind})")
 
 
 if __name__ == "__main__":
