@@ -220,14 +220,19 @@ def estimated_containment(jaccard: float, size_a: int, size_b: int) -> float:
 def vector_candidates(
     vectors: Vectors, neighbours: int, min_similarity: float, threads: int = 2
 ) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``: ``j`` among ``i``'s nearest neighbours by cosine, or back."""
+    """Pairs ``(i, j)``, ``i < j``: ``j`` among ``i``'s nearest neighbours by cosine, or back.
+
+    The same vectors give the same pairs on every run (``threads`` only searches).
+    """
     count = len(vectors)
     if count < 2:
         return set()
     index = Index(ndim=vectors.shape[1], metric="cos", dtype="f32")
     keys = np.arange(count, dtype=np.uint64)
     data = np.ascontiguousarray(vectors, dtype=np.float32)
-    index.add(keys, data, threads=threads)
+    # Built on one thread: a graph built on several depends on their timing, and so would
+    # the approximate neighbours (and the rewrites found) of a large batch.
+    index.add(keys, data, threads=1)
     found = index.search(
         data, min(neighbours + 1, count), threads=threads, exact=count <= EXACT_SEARCH_MAX
     )
