@@ -13,6 +13,7 @@ from synopsis import Report
 from synopsis.config import CopySettings
 from synopsis.copies import align_sentences, find_copies, source_groups
 from synopsis.copies.candidates import (
+    EXACT_SEARCH_MAX,
     HashedTexts,
     MinHasher,
     band_candidates,
@@ -244,3 +245,12 @@ def test_seed_rewrites_linked_and_unrelated_pair_not(
     story = seeds_report.digests[0].story
     groups = source_groups(story.article_ids, seeds_report.copies)
     assert story.independent_sources == len(groups) == len(story.article_ids) - 1
+
+
+def test_vector_candidates_of_a_large_batch_are_the_same_on_every_run() -> None:
+    # Past EXACT_SEARCH_MAX the search is approximate: the graph must not depend on threads.
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(EXACT_SEARCH_MAX + 1500, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    runs = [vector_candidates(vectors, neighbours=8, min_similarity=0.3) for _ in range(4)]
+    assert runs[0] and all(run == runs[0] for run in runs[1:])
