@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 from ..archive import Archive, IngestResult
 from ..config import FollowSettings
 from ..readers import ReadResult, collect_outcomes
-from ..readers.fields import Draft, Outcome
 from ..readers.web import FeedRead, WebReader
 from ..records import Article, Feed, FetchFailure, Skip
 from ..store import Store
@@ -212,21 +211,16 @@ class Follower:
 
     def _ingest(self, reads: Sequence[FeedRead], run: PollRun) -> dict[str, int]:
         """Ingest the new articles of ``reads`` in batches; articles stored per feed URL."""
-        drafts: list[tuple[str, Outcome]] = [
-            (read.url, outcome)
-            for read in reads
-            if read.status == "ok"
-            for outcome in read.outcomes
-        ]
+        outcomes = [o for read in reads if read.status == "ok" for o in read.outcomes]
         new_by_feed: dict[str, int] = {}
         size = self.settings.batch
-        for start in range(0, len(drafts), size):
-            chunk = drafts[start : start + size]
+        for start in range(0, len(outcomes), size):
             read = self._without_reposts(
-                collect_outcomes([o for _, o in chunk], self.archive.settings.read)
+                collect_outcomes(outcomes[start : start + size], self.archive.settings.read)
             )
             result = self.archive.ingest_read(read)
-            feed_of = {a.id: url for (url, _), a in _matched(chunk, read.articles)}
+            # The web reader names each entry's feed in its metadata.
+            feed_of = {a.id: a.metadata.get("feed") for a in read.articles}
             for article_id in result.added:
                 feed = feed_of.get(article_id)
                 if feed is not None:
@@ -302,17 +296,3 @@ class Follower:
 
 def _site(url: str | None) -> str | None:
     return urlsplit(url).netloc.lower() if url else None
-
-
-def _matched(
-    chunk: Sequence[tuple[str, Outcome]], articles: Sequence[Article]
-) -> Iterable[tuple[tuple[str, Outcome], Article]]:
-    """Each article with the (feed, draft) it came from, matched by the draft's source."""
-    by_source: dict[str, tuple[str, Outcome]] = {}
-    for feed, outcome in chunk:
-        if isinstance(outcome, Draft):
-            by_source.setdefault(outcome.source, (feed, outcome))
-    for article in articles:
-        pair = by_source.get(article.source)
-        if pair is not None:
-            yield pair, article
