@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import synopsis.archive as archive_module
@@ -13,6 +14,7 @@ from synopsis.embed.testing import HashedWordsEmbedder
 from synopsis.errors import StoreError
 from synopsis.store import SQLiteStore
 from synopsis.stories import Merge, best_title, build_story
+from synopsis.text.segment import segment
 
 
 def _demo_records() -> list[dict[str, Any]]:
@@ -258,3 +260,31 @@ def test_a_story_split_by_a_later_ingest_moves_its_stored_articles(tmp_path: Pat
     with Archive.open(tmp_path / "halves.db", settings, embedder=HashedWordsEmbedder()) as archive:
         states = archive.store.story_states(list(halves))
         assert any("split" in d for s in states.values() for d in s.get("decisions", []))
+
+
+def test_stored_candidates_sentence_vectors_come_from_one_cache_lookup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A late batch's copy candidates are thousands of stored articles: one lookup, not one each."""
+    with _fake_archive(tmp_path / "store.db") as archive:
+        archive.ingest(_demo_records())
+        stored = [segment(a) for a in archive.store.iter_articles()]
+        assert len(stored) >= 10
+        expected = {
+            a.id: archive.pipeline.embedder.encode([s.text for s in a.sentences])
+            for a in stored
+            if a.sentences
+        }
+        lookups: list[int] = []
+        asked = archive.store.get_vectors
+
+        def counted(keys: Any, model: str) -> Any:
+            lookups.append(len(keys))
+            return asked(keys, model)
+
+        monkeypatch.setattr(archive.store, "get_vectors", counted)
+        found = archive._sentence_vectors(stored)
+    assert len(lookups) == 1
+    assert found.keys() == expected.keys()
+    for article_id, rows in expected.items():
+        assert np.array_equal(found[article_id], rows), article_id

@@ -437,8 +437,24 @@ class Archive(Closeable):
         return vectors
 
     def _sentence_vectors(self, articles: Sequence[Article]) -> dict[str, Vector]:
-        encode = self.pipeline.embedder.encode
-        return {a.id: encode([s.text for s in a.sentences]) for a in articles if a.sentences}
+        """The sentence vectors of ``articles``, through the cache in one call for them all.
+
+        One call, not one per article: the candidates of a late batch are
+        thousands of stored articles, and a cache lookup per article cost
+        more than reading their vectors.
+        """
+        with_sentences = [a for a in articles if a.sentences]
+        texts = [s.text for a in with_sentences for s in a.sentences]
+        if not texts:
+            return {}
+        rows = self.pipeline.embedder.encode(texts)
+        out: dict[str, Vector] = {}
+        start = 0
+        for article in with_sentences:
+            end = start + len(article.sentences)
+            out[article.id] = rows[start:end]
+            start = end
+        return out
 
     def _assign_stories(
         self, new: Sequence[Article], vectors: dict[str, Vector], links: Sequence[CopyLink]

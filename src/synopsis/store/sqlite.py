@@ -970,11 +970,15 @@ class SQLiteStore(Closeable, FollowedFeeds):
         """
         if not keys:
             return
-        rows = [
-            (int(band), int(key), article_id)
-            for article_id, pairs in keys.items()
-            for band, key in dict.fromkeys(pairs)
-        ]
+        # In primary-key order: inserted in hash order, each row lands on another
+        # page of a large index; sorted, neighbouring rows share their pages.
+        rows = sorted(
+            {
+                (int(band), int(key), article_id)
+                for article_id, pairs in keys.items()
+                for band, key in pairs
+            }
+        )
         with self._transaction(write=True) as conn:
             ids = list(keys)
             _require_articles(conn, ids)
