@@ -164,7 +164,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         results: dict[str, list[dict[str, Any]]] = {}
-        if args.rev:
+        compare = bool(args.rev) and args.rev_batches > 0
+        if compare:
             src = export(args.rev, folder / "rev")
             old = batches[: args.rev_batches]
             results[args.rev] = series(args.rev, src, str(folder / "rev.db"), old, folder)
@@ -177,7 +178,7 @@ def main() -> None:
                 f"wall {growth(rows, 'wall'):.2f}x, CPU {growth(rows, 'cpu'):.2f}x, "
                 f"peak memory {growth(rows, 'peak_mib'):.2f}x"
             )
-        if args.rev:
+        if compare:
             now = results["working tree"][: args.rev_batches]
             before = results[args.rev]
             print(
