@@ -8,6 +8,7 @@ import pytest
 import synopsis.archive as archive_module
 from synopsis.archive import Archive, _merge_targets
 from synopsis.config import Settings
+from synopsis.copies.candidates import MinHasher
 from synopsis.demo import corpus_path
 from synopsis.embed import CachedEmbedder
 from synopsis.embed.testing import HashedWordsEmbedder
@@ -260,6 +261,28 @@ def test_a_story_split_by_a_later_ingest_moves_its_stored_articles(tmp_path: Pat
     with Archive.open(tmp_path / "halves.db", settings, embedder=HashedWordsEmbedder()) as archive:
         states = archive.store.story_states(list(halves))
         assert any("split" in d for s in states.values() for d in s.get("decisions", []))
+
+
+def test_an_ingest_hashes_each_new_text_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The candidate lookup's word sets and signatures are those copy detection verifies on."""
+    records = _demo_records()
+    with _fake_archive(tmp_path / "store.db") as archive:
+        archive.ingest(records[: len(records) // 2])
+        hashed: list[str] = []
+        word_sets = MinHasher.word_sets
+
+        def counted(self: MinHasher, text: str) -> Any:
+            hashed.append(text)
+            return word_sets(self, text)
+
+        monkeypatch.setattr(MinHasher, "word_sets", counted)
+        result = archive.ingest(records[len(records) // 2 :])
+        new = {a.text for a in archive.store.get_articles(result.added)}
+        links = archive.store.copies_among(list(result.added), evidence=False)
+    assert len(new) >= 3 and links  # the second half copies itself: find_copies ran
+    assert all(hashed.count(text) == 1 for text in new)
 
 
 def test_stored_candidates_sentence_vectors_come_from_one_cache_lookup(

@@ -373,8 +373,10 @@ class Archive(Closeable):
         vectors.update(self._sentence_vectors(list(stored.values())))
         banded = set(found.banded)
         settings = self.settings.copies
-        near_copies = [stored[i] for i in order if i in banded]
-        links = find_copies([*near_copies, *new], settings, vectors, involving=new_ids)
+        compared = [*(stored[i] for i in order if i in banded), *new]
+        # The new articles' word sets and signatures are those the lookup made.
+        hashed = self._candidates().hashed(compared)
+        links = find_copies(compared, settings, vectors, involving=new_ids, hashed=hashed)
         # The other neighbours share no band key with the article that found them:
         # they can only be rewrites or translations of it.
         linked = {(link.a, link.b) for link in links}

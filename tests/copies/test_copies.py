@@ -4,6 +4,7 @@ import pytest
 
 from synopsis.config import CopySettings
 from synopsis.copies import find_copies, likely_origin, source_groups
+from synopsis.copies.candidates import MinHasher
 from synopsis.copies.near_duplicate import NearDuplicateIndex, shingles
 from synopsis.records import Article, CopyKind, CopyLink
 
@@ -51,6 +52,22 @@ def test_near_duplicate_threshold_is_respected() -> None:
     edited = half.replace("Tuesday", "Wednesday").replace("300 people", "many people")
     no_cuts = CopySettings(near_duplicate_threshold=0.9, near_duplicate_containment=1.0)
     assert find_copies([make("a", WIRE), make("b", edited)], no_cuts) == []
+
+
+def test_given_hashes_give_the_links_computed_ones_do_and_must_fit() -> None:
+    edited = WIRE.replace("Tuesday", "Tuesday night").replace("40 soldiers", "forty soldiers")
+    half = " ".join(WIRE.split()[: len(WIRE.split()) // 2])
+    articles = [make("a", WIRE, 1), make("b", edited, 2), make("c", half, 3)]
+    settings = CopySettings()
+    hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
+    hashed = hasher.hash_texts(a.text for a in articles)
+    found = find_copies(articles, settings, hashed=hashed)
+    assert found == find_copies(articles, settings)
+    assert {(k.a, k.b) for k in found} == {("a", "b"), ("a", "c"), ("b", "c")}
+    with pytest.raises(ValueError, match="one per article"):
+        find_copies(articles[:2], settings, hashed=hashed)
+    with pytest.raises(ValueError, match="of 64"):
+        find_copies(articles, CopySettings(num_perm=64), hashed=hashed)
 
 
 def test_index_rejects_the_same_article_twice() -> None:

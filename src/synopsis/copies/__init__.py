@@ -52,6 +52,7 @@ def find_copies(
     settings: CopySettings | None = None,
     sentence_vectors: Mapping[str, Matrix] | None = None,
     involving: Collection[str] | None = None,
+    hashed: HashedTexts | None = None,
 ) -> list[CopyLink]:
     """Every copy link among ``articles``, one per pair, of the strongest kind that holds.
 
@@ -64,10 +65,20 @@ def find_copies(
     ``rewrite`` and ``translation`` detectors and give every link its aligned
     sentences as evidence. Without them only exact and near-duplicate copies
     are found.
+
+    ``hashed`` holds the articles' word sets and signatures (a row per
+    article, made with ``settings``) where the caller has them, as an ingest
+    does from its candidate lookup; otherwise they are computed here.
     """
     settings = settings or CopySettings()
-    hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
-    hashed = hasher.hash_texts(a.text for a in articles)  # shared by the detectors below
+    if hashed is None:
+        hasher = MinHasher(settings.num_perm, settings.seed, settings.shingle_words)
+        hashed = hasher.hash_texts(a.text for a in articles)  # shared by the detectors below
+    elif len(hashed.sets) != len(articles) or hashed.shingles.shape[1:] != (settings.num_perm,):
+        raise ValueError(
+            f"hashed has {len(hashed.sets)} rows of {hashed.shingles.shape[1:]} values; "
+            f"find_copies needs one per article ({len(articles)}) of {settings.num_perm}"
+        )
     links = find_exact_copies(articles, involving)
     linked = {(link.a, link.b) for link in links}
     for link in find_near_duplicates(articles, settings, involving, hashed):

@@ -53,6 +53,7 @@ from ..store.base import Store
 from ..types import Matrix
 from .candidates import (
     EXACT_SEARCH_MAX,
+    HashedTexts,
     MinHasher,
     band_keys,
     estimated_containment,
@@ -78,10 +79,13 @@ _SKETCH: Final = "copies:"  # key prefix of the sketches, in the store's vector 
 
 @dataclass(frozen=True, slots=True)
 class _Indexed:
-    """An article's band keys, and its sketch: 16-bit shingle and word signatures, set sizes."""
+    """An article's band keys, its sketch (16-bit shingle and word signatures, set sizes),
+    and its word sets and MinHash signatures (``hashed``, one row), which copy detection
+    verifies on."""
 
     keys: CandidateKeys
     sketch: npt.NDArray[np.float32]
+    hashed: HashedTexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,15 @@ class CandidateIndex:
         """The band keys of each article in the three LSH indexes (none for an empty text)."""
         return {article_id: done.keys for article_id, done in self._indexed(articles).items()}
 
+    def hashed(self, articles: Sequence[Article]) -> HashedTexts:
+        """The word sets and MinHash signatures of ``articles``, a row each, in their order.
+
+        What :func:`~synopsis.copies.find_copies` verifies copies on; those of
+        the articles last looked up are not computed again.
+        """
+        indexed = self._indexed(articles)
+        return HashedTexts.joined([indexed[a.id].hashed for a in articles], self.settings.num_perm)
+
     def _indexed(self, articles: Sequence[Article]) -> dict[str, _Indexed]:
         """Band keys and sketch of each article.
 
@@ -174,8 +187,8 @@ class CandidateIndex:
             ]
         )
         return {
-            a.id: _Indexed(found[a.id], sketch)
-            for a, sketch in zip(articles, sketches, strict=True)
+            a.id: _Indexed(found[a.id], sketch, hashed.subset([n]))
+            for n, (a, sketch) in enumerate(zip(articles, sketches, strict=True))
         }
 
     def _closeness(self, a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:

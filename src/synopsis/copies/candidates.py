@@ -151,6 +151,18 @@ class HashedTexts:
         sets = [self.sets[n] for n in picked]
         return HashedTexts(sets, self.shingles[picked], self.words[picked])
 
+    @classmethod
+    def joined(cls, parts: Sequence[HashedTexts], num_perm: int) -> HashedTexts:
+        """The rows of ``parts``, one after the other (``num_perm`` values per signature)."""
+        if not parts:
+            empty = np.zeros((0, num_perm), dtype=np.uint64)
+            return cls([], empty, empty.copy())
+        return cls(
+            [s for part in parts for s in part.sets],
+            np.vstack([part.shingles for part in parts]),
+            np.vstack([part.words for part in parts]),
+        )
+
 
 @functools.lru_cache(maxsize=64)
 def lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
